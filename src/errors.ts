@@ -1,0 +1,78 @@
+/**
+ * L0: the typed error catalogue. Every error embedkit throws on purpose is an EmbedkitError
+ * with a stable `code`, a message that names the field, the limit and the given value, and
+ * structured `details`. The server maps `code` to an HTTP status in one table.
+ */
+
+export const ERROR_CODES = {
+  /** An input is not a string, or is otherwise malformed (invalid UTF-16, wrong type). */
+  INVALID_INPUT: "invalid_input",
+  /** An input has more tokens than the model accepts and truncation was not allowed. */
+  INPUT_TOO_LONG: "input_too_long",
+  /** A request holds more inputs, or a larger body, than allowed. */
+  TOO_MANY_INPUTS: "too_many_inputs",
+  /** An option has an invalid value (batch size 0, unknown pooling, bad dimensions...). */
+  INVALID_OPTION: "invalid_option",
+  /** The model id is not in the registry and is not a local folder. */
+  UNKNOWN_MODEL: "unknown_model",
+  /** A model's variant (e.g. int8) does not exist for that model. */
+  UNKNOWN_VARIANT: "unknown_variant",
+  /** A file the model needs is not present (in the cache, a local folder or an archive). */
+  MODEL_FILE_MISSING: "model_file_missing",
+  /** A model file is present but wrong: size or sha256 mismatch, truncated, unparsable. */
+  MODEL_FILE_CORRUPT: "model_file_corrupt",
+  /** Offline mode is on and the model is not in the cache. */
+  OFFLINE_MODEL_NOT_CACHED: "offline_model_not_cached",
+  /** The hub answered 401/403: a token is missing or not allowed. */
+  HUB_UNAUTHORIZED: "hub_unauthorized",
+  /** The hub answered 404 for a repository, revision or file. */
+  HUB_NOT_FOUND: "hub_not_found",
+  /** The hub could not be reached or answered with another error. */
+  HUB_NETWORK: "hub_network",
+  /** Writing to the cache failed (disk full, permissions). */
+  CACHE_WRITE_FAILED: "cache_write_failed",
+  /** The ONNX runtime failed to load or run a model. */
+  RUNTIME_FAILURE: "runtime_failure",
+  /** The tokenizer file could not be loaded. */
+  TOKENIZER_FAILURE: "tokenizer_failure",
+  /** The engine was used after dispose(). */
+  DISPOSED: "disposed",
+  /** A task or data file for evaluation is malformed. */
+  INVALID_TASK: "invalid_task",
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+export class EmbedkitError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EmbedkitError";
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isEmbedkitError(e: unknown, code?: ErrorCode): e is EmbedkitError {
+  return e instanceof EmbedkitError && (code === undefined || e.code === code);
+}
+
+/** Short, safe rendering of a value for an error message (never dumps a whole document). */
+export function describeValue(value: unknown, max = 60): string {
+  if (typeof value === "string") {
+    const shown = value.length > max ? `${value.slice(0, max)}…` : value;
+    return `${JSON.stringify(shown)} (string of length ${value.length})`;
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "object") return "an object";
+  return `${String(value)} (${typeof value})`;
+}

@@ -1,0 +1,57 @@
+/**
+ * L1: what a model is, as pure data. No IO.
+ */
+import type { Pooling, Quantization } from "../types.js";
+
+/** One file in a hub repository. `size`/`sha256` are the published values when known. */
+export interface ModelFile {
+  /** Path inside the hub repository, e.g. "onnx/model.onnx". */
+  readonly path: string;
+  readonly size?: number;
+  readonly sha256?: string;
+}
+
+/** Where a model's ONNX export lives on the hub. */
+export interface ModelSource {
+  /** Hub repository holding the ONNX export and tokenizer, e.g. "Xenova/bge-small-en-v1.5". */
+  readonly repo: string;
+  /** Git revision (branch, tag or commit). */
+  readonly revision: string;
+}
+
+/** The instruction/prefix conventions of a model. Empty string means no prefix. */
+export interface ModelPrompts {
+  /** Prepended to retrieval queries (E5 "query: ", BGE's instruction). */
+  readonly query: string;
+  /** Prepended to passages/documents (E5 "passage: "). */
+  readonly passage: string;
+  /** Prepended to symmetric tasks (STS, classification, clustering), e.g. E5 uses "query: ". */
+  readonly symmetric: string;
+}
+
+export interface ModelSpec {
+  /** One line a user reads in `embedkit models list`. */
+  readonly description: string;
+  readonly source: ModelSource;
+  /** Output dimension. */
+  readonly dim: number;
+  /** Maximum number of tokens per input, special tokens included. */
+  readonly maxTokens: number;
+  readonly pooling: Pooling;
+  /** Whether the published embeddings are L2-normalized. */
+  readonly normalize: boolean;
+  readonly prompts: ModelPrompts;
+  /** Matryoshka dimensions the model was trained for (truncate, then renormalize). */
+  readonly matryoshkaDims?: readonly number[];
+  /** Files: the tokenizer and one ONNX file per available quantization. fp32 is required. */
+  readonly files: {
+    readonly tokenizer: ModelFile;
+    readonly config?: ModelFile;
+    readonly onnx: Readonly<Partial<Record<Quantization, ModelFile>>> & { readonly fp32: ModelFile };
+  };
+  readonly license: string;
+  /** Languages, as ISO 639-1 codes, or ["multilingual"]. */
+  readonly languages: readonly string[];
+  /** Approximate parameter count in millions. */
+  readonly paramsM: number;
+}
