@@ -8,8 +8,12 @@ export type Pooling = "cls" | "mean" | "last_token";
 /** Which weight file of a model to run. */
 export type Quantization = "fp32" | "int8" | "fp16";
 
-/** Which side of an asymmetric retrieval pair a text is. */
-export type InputKind = "query" | "passage" | "raw";
+/**
+ * Which of the model's prompts (prefix or instruction) to prepend to a text.
+ * "query"/"passage": the two sides of asymmetric retrieval; "symmetric": STS, classification,
+ * clustering (E5 wants "query: " there). Omitted: the text is embedded as given.
+ */
+export type PromptName = "query" | "passage" | "symmetric";
 
 /** Which end of an over-long input is cut when truncation is allowed. */
 export type TruncationDirection = "right" | "left";
@@ -38,4 +42,16 @@ export interface TokenEmbeddings {
   readonly batchSize: number;
   readonly seqLen: number;
   readonly hidden: number;
+}
+
+/**
+ * The minimal surface of an embedding model that the evaluation harness, chunking and other
+ * L4 code build on. TextEmbedding implements it.
+ */
+export interface Embedder {
+  /** Model id as given to create() (registry id or local folder). */
+  readonly modelId: string;
+  readonly dim: number;
+  /** Embeds texts in input order. Vectors are L2-normalized when the model is. */
+  embedAll(texts: readonly string[], options?: { promptName?: PromptName; batchSize?: number }): Promise<Float32Array[]>;
 }
