@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh checkout, doing all of its own set-up:
+# install (offline-safe), build, static checks, fetch the real test models, run every test,
+# run the examples. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export ONNXRUNTIME_NODE_INSTALL=skip   # no CUDA download from the install script
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "install"
+npm ci --no-audit --no-fund
+
+step "build"
+npm run build
+
+step "static checks: types, lint, format, layers, generated docs"
+npm run typecheck
+npm run lint
+npm run format:check
+npm run layers
+npx tsx scripts/gen-readme-models.ts --check
+
+step "test models (Maven Central jars -> embedkit models import -> cache)"
+npm run fetch-models
+
+step "tests"
+npm test
+
+step "examples"
+for f in examples/*.ts; do
+  echo "--- $f"
+  npx tsx "$f"
+done

@@ -1,0 +1,55 @@
+/**
+ * L6: what every model-using command shares: the context (streams, env) and model flags.
+ */
+import type { Readable } from "node:stream";
+import type { TextEmbeddingOptions } from "../embed/text-embedding.js";
+import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
+import { DEFAULT_MODEL } from "../models/registry.js";
+import type { Quantization } from "../types.js";
+
+export interface CliContext {
+  readonly stdin: Readable;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const commonModelOptions = {
+  options: {
+    model: { type: "string", short: "m" },
+    quantization: { type: "string", short: "q" },
+    "cache-dir": { type: "string" },
+    offline: { type: "boolean" },
+    threads: { type: "string" },
+  },
+  help: `  -m, --model ID|DIR       registry id or local model folder (default ${DEFAULT_MODEL}; see \`embedkit models list\`)
+  -q, --quantization Q     fp32 (default) or int8
+      --cache-dir DIR      model cache (default $EMBEDKIT_CACHE or ~/.cache/embedkit)
+      --offline            never touch the network (also EMBEDKIT_OFFLINE=1 or HF_HUB_OFFLINE=1)
+      --threads N          ONNX Runtime intra-op threads (default: all cores)
+`,
+} as const;
+
+interface ModelFlagValues {
+  model?: string | undefined;
+  quantization?: string | undefined;
+  "cache-dir"?: string | undefined;
+  offline?: boolean | undefined;
+  threads?: string | undefined;
+}
+
+export function storeFrom(values: ModelFlagValues, ctx: CliContext): StoreConfig {
+  const overrides: Partial<StoreConfig> = {};
+  if (values["cache-dir"] !== undefined) Object.assign(overrides, { cacheDir: values["cache-dir"] });
+  if (values.offline) Object.assign(overrides, { offline: true });
+  return storeConfigFromEnv(ctx.env, overrides);
+}
+
+export function modelOptionsFrom(values: ModelFlagValues, ctx: CliContext): TextEmbeddingOptions {
+  return {
+    model: values.model ?? DEFAULT_MODEL,
+    quantization: (values.quantization ?? "fp32") as Quantization,
+    store: storeFrom(values, ctx),
+    ...(values.threads !== undefined ? { intraOpThreads: Number(values.threads) } : {}),
+  };
+}

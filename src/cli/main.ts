@@ -1,0 +1,63 @@
+/**
+ * L6: the embedkit command line. Parses argv, wires commands, and turns errors into one clear
+ * line on stderr and an exit code (1: the work failed, 2: the command was used wrongly).
+ */
+import { isEmbedkitError } from "../errors.js";
+import type { CliContext } from "./common.js";
+import { embedCommand } from "./embed-command.js";
+import { modelsCommand } from "./models-command.js";
+import { evalCommand } from "./eval-command.js";
+
+const HELP = `embedkit: fast, correct text embeddings on Node
+
+Usage: embedkit <command> [options]
+
+Commands:
+  embed [text ...]        embed texts (arguments, --input FILE, or stdin lines) to JSON lines or .npy
+  models list             the supported models, and which are cached
+  models pull ID          download a model into the cache
+  models import PATH      add a model from a folder or archive (.zip/.jar/.tar.gz), for offline machines
+  models info ID          a model's facts and cached files (--verify re-checks sha256)
+  models rm ID            remove a model from the cache
+  eval                    score a model on MTEB-style tasks (see embedkit eval --help)
+
+Run \`embedkit <command> --help\` for a command's options.
+`;
+
+type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+const COMMANDS: Record<string, Command> = { embed: embedCommand, models: modelsCommand, eval: evalCommand };
+
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    ctx.stdout.write(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    ctx.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.stderr.write(`embedkit: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(rest, ctx);
+  } catch (e) {
+    if (isEmbedkitError(e)) {
+      ctx.stderr.write(`embedkit ${name}: error [${e.code}]: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as { code?: string; message?: string };
+    if (typeof err.code === "string" && err.code.startsWith("ERR_PARSE_ARGS")) {
+      ctx.stderr.write(`embedkit ${name}: ${err.message}\nRun \`embedkit ${name} --help\` for its options.\n`);
+      return 2;
+    }
+    ctx.stderr.write(`embedkit ${name}: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+export const VERSION = "0.1.0";
+

@@ -1,0 +1,276 @@
+/**
+ * L3: TextEmbedding, the engine users call.
+ */
+import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { resolveModelFiles, type DownloadProgress, type LocalModelOverrides } from "../hub/index.js";
+import { DEFAULT_MODEL } from "../models/registry.js";
+import type { ModelSpec } from "../models/spec.js";
+import { loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
+import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
+import type { Embedder, PromptName, Quantization, TruncationDirection } from "../types.js";
+import { encodeWindow, RunQueue, type EncodedWindow, type EncoderParts } from "./encoder.js";
+import { resolveBatching, resolveDimensions, type BatchingOptions, type PerCallOptions } from "./engine-options.js";
+import { assertTextInput } from "./validate-input.js";
+
+export interface TextEmbeddingOptions extends Partial<BatchingOptions>, RuntimeOptions, LocalModelOverrides {
+  /** A registry id (see `embedkit models list`) or a path to a local model folder. Default BAAI/bge-small-en-v1.5. */
+  readonly model?: string;
+  /** Which weight file to run. Default "fp32". */
+  readonly quantization?: Quantization;
+  /** Hub revision to download. Default: the registry's. */
+  readonly revision?: string;
+  /** Model cache and hub settings. Default: from the environment (EMBEDKIT_CACHE, EMBEDKIT_OFFLINE, HF_ENDPOINT, HF_TOKEN). */
+  readonly store?: Partial<StoreConfig>;
+  /** Cut over-long inputs instead of failing. Default true. */
+  readonly truncate?: boolean;
+  readonly truncationDirection?: TruncationDirection;
+  /** Matryoshka output size for every call. Default: the model's dimension. */
+  readonly dimensions?: number;
+  readonly onDownloadProgress?: (p: DownloadProgress) => void;
+}
+
+export interface EmbedCallOptions {
+  readonly promptName?: PromptName;
+  readonly batchSize?: number;
+  readonly truncate?: boolean;
+  readonly truncationDirection?: TruncationDirection;
+  readonly dimensions?: number;
+}
+
+export interface DetailedEmbeddings extends EncodedWindow {}
+
+type Input = Iterable<unknown> | AsyncIterable<unknown>;
+
+export class TextEmbedding implements Embedder {
+  readonly modelId: string;
+  readonly spec: ModelSpec;
+  readonly quantization: Quantization;
+  /** Where the model's files were found. */
+  readonly modelDir: string;
+  private readonly parts: EncoderParts;
+  private readonly queue = new RunQueue();
+  private readonly batching: BatchingOptions;
+  private readonly defaults: PerCallOptions;
+  private disposed = false;
+
+  private constructor(
+    init: { modelId: string; spec: ModelSpec; quantization: Quantization; dir: string },
+    tokenizer: TextTokenizer,
+    model: OnnxModel,
+    options: TextEmbeddingOptions,
+  ) {
+    this.modelId = init.modelId;
+    this.spec = init.spec;
+    this.quantization = init.quantization;
+    this.modelDir = init.dir;
+    this.parts = { spec: init.spec, tokenizer, model };
+    this.batching = resolveBatching(options);
+    this.defaults = {
+      truncate: options.truncate ?? true,
+      truncationDirection: options.truncationDirection ?? "right",
+      dimensions: resolveDimensions(options.dimensions, init.spec.dim),
+    };
+  }
+
+  /** Loads a model (downloading it into the cache unless offline) and prepares the runtime. */
+  static async create(options: TextEmbeddingOptions = {}): Promise<TextEmbedding> {
+    resolveBatching(options); // fail on bad options before any download
+    const store = storeConfigFromEnv(undefined, options.store ?? {});
+    const resolved = await resolveModelFiles({
+      model: options.model ?? DEFAULT_MODEL,
+      quantization: options.quantization ?? "fp32",
+      store,
+      ...(options.revision !== undefined ? { revision: options.revision } : {}),
+      ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
+      overrides: pickOverrides(options),
+    });
+    const tokenizer = loadTokenizer(resolved.tokenizerPath);
+    let model: OnnxModel;
+    try {
+      model = await loadOnnxModel(resolved.onnxPath, options);
+    } catch (e) {
+      tokenizer.dispose();
+      throw e;
+    }
+    return new TextEmbedding(
+      { modelId: resolved.modelId, spec: resolved.spec, quantization: resolved.quantization, dir: resolved.dir },
+      tokenizer,
+      model,
+      options,
+    );
+  }
+
+  get dim(): number {
+    return this.defaults.dimensions ?? this.spec.dim;
+  }
+
+  get maxTokens(): number {
+    return this.spec.maxTokens;
+  }
+
+  /**
+   * Streams embeddings: reads `inputs` lazily (any iterable or async iterable of strings), and
+   * yields arrays of `batchSize` vectors in input order. Memory stays bounded by the window, so
+   * inputs of any length can be streamed. A bad input stops the stream with a typed error after
+   * every vector before it has been yielded.
+   */
+  async *embed(inputs: Input, options: EmbedCallOptions = {}): AsyncGenerator<Float32Array[], void, undefined> {
+    for await (const w of this.embedWindows(inputs, options)) {
+      const size = options.batchSize ?? this.batching.batchSize;
+      for (let i = 0; i < w.vectors.length; i += size) yield w.vectors.slice(i, i + size);
+    }
+  }
+
+  /** Embeds all texts and returns the vectors in input order. */
+  async embedAll(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
+    return (await this.embedDetailed(texts, options)).vectors;
+  }
+
+  /** Like embedAll, and also says how many tokens each text had and whether it was truncated. */
+  async embedDetailed(texts: readonly string[], options: EmbedCallOptions = {}): Promise<DetailedEmbeddings> {
+    if (!Array.isArray(texts)) {
+      throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "inputs must be an array of strings", { field: "inputs" });
+    }
+    texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`)); // fail before any work
+    const result: DetailedEmbeddings = { vectors: [], tokenCounts: [], truncated: [] };
+    for await (const w of this.embedWindows(texts, options)) {
+      result.vectors.push(...w.vectors);
+      result.tokenCounts.push(...w.tokenCounts);
+      result.truncated.push(...w.truncated);
+    }
+    return result;
+  }
+
+  /** Embeds retrieval queries with the model's query prompt (e.g. BGE's instruction, E5's "query: "). */
+  queryEmbed(text: string, options?: EmbedCallOptions): Promise<Float32Array>;
+  queryEmbed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
+  async queryEmbed(input: string | readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array | Float32Array[]> {
+    return this.withPrompt(input, "query", options);
+  }
+
+  /** Embeds documents with the model's passage prompt (E5's "passage: "; none for BGE). */
+  passageEmbed(text: string, options?: EmbedCallOptions): Promise<Float32Array>;
+  passageEmbed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
+  async passageEmbed(input: string | readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array | Float32Array[]> {
+    return this.withPrompt(input, "passage", options);
+  }
+
+  /** Number of tokens of each text (special tokens included, no prompt, no truncation). */
+  async tokenCount(texts: string | readonly string[]): Promise<number[]> {
+    this.assertLive();
+    const list = typeof texts === "string" ? [texts] : texts;
+    list.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
+    const enc = await this.parts.tokenizer.encode(list, { maxTokens: this.spec.maxTokens, truncate: false });
+    return enc.map((e) => e.originalLength);
+  }
+
+  /** The tokenizer, for token-level introspection (ids, tokens, decode). */
+  get tokenizer(): TextTokenizer {
+    this.assertLive();
+    return this.parts.tokenizer;
+  }
+
+  /** Releases the native session and tokenizer. Further calls throw a `disposed` error. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue.run(() => this.parts.model.dispose());
+    this.parts.tokenizer.dispose();
+  }
+
+  private async withPrompt(
+    input: string | readonly string[],
+    promptName: PromptName,
+    options: EmbedCallOptions,
+  ): Promise<Float32Array | Float32Array[]> {
+    if (typeof input === "string") return (await this.embedAll([input], { ...options, promptName }))[0]!;
+    return this.embedAll(input, { ...options, promptName });
+  }
+
+  private assertLive(): void {
+    if (this.disposed) {
+      throw new EmbedkitError(ERROR_CODES.DISPOSED, `the model ${this.modelId} was disposed; create a new TextEmbedding`);
+    }
+  }
+
+  private callOptions(options: EmbedCallOptions): PerCallOptions & { promptName?: PromptName } {
+    const call: PerCallOptions & { promptName?: PromptName } = {
+      truncate: options.truncate ?? this.defaults.truncate,
+      truncationDirection: options.truncationDirection ?? this.defaults.truncationDirection,
+      dimensions:
+        options.dimensions !== undefined ? resolveDimensions(options.dimensions, this.spec.dim) : this.defaults.dimensions,
+    };
+    if (options.promptName !== undefined) call.promptName = options.promptName;
+    return call;
+  }
+
+  /** Reads inputs window by window; validation errors are raised after earlier windows are out. */
+  private async *embedWindows(inputs: Input, options: EmbedCallOptions): AsyncGenerator<EncodedWindow> {
+    this.assertLive();
+    if (inputs === null || typeof inputs !== "object" || !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)) {
+      throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "inputs must be an iterable of strings", { field: "inputs" });
+    }
+    const call = this.callOptions(options);
+    const batching =
+      options.batchSize === undefined ? this.batching : resolveBatching({ ...this.batching, batchSize: options.batchSize, windowSize: undefined });
+    const windowSize = Math.ceil(batching.windowSize / batching.batchSize) * batching.batchSize;
+    let window: string[] = [];
+    let first = 0;
+    let pendingError: EmbedkitError | undefined;
+    const flush = async (): Promise<EncodedWindow> => {
+      this.assertLive();
+      const w = await encodeWindow(this.parts, this.queue, window, first, call, batching);
+      first += window.length;
+      window = [];
+      if (w.error) {
+        pendingError = w.error;
+      }
+      return w;
+    };
+    let index = 0;
+    const it = toAsyncIterator(inputs);
+    for (;;) {
+      let item: unknown;
+      try {
+        const r = await it.next();
+        if (r.done) break;
+        item = r.value;
+        assertTextInput(item, `inputs[${index}]`);
+      } catch (e) {
+        // A bad input, or a failing input source: hand out every vector before it, then fail.
+        if (window.length > 0) yield await flush();
+        await it.return?.();
+        throw e;
+      }
+      window.push(item);
+      index++;
+      if (window.length >= windowSize) {
+        yield await flush();
+        if (pendingError) {
+          await it.return?.();
+          throw pendingError;
+        }
+      }
+    }
+    if (window.length > 0) {
+      yield await flush();
+      if (pendingError) throw pendingError;
+    }
+  }
+}
+
+function toAsyncIterator(inputs: Input): AsyncIterator<unknown> | Iterator<unknown> {
+  return Symbol.asyncIterator in inputs
+    ? (inputs as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+    : (inputs as Iterable<unknown>)[Symbol.iterator]();
+}
+
+function pickOverrides(o: TextEmbeddingOptions): LocalModelOverrides {
+  const out: { -readonly [K in keyof LocalModelOverrides]: LocalModelOverrides[K] } = {};
+  if (o.pooling !== undefined) out.pooling = o.pooling;
+  if (o.normalize !== undefined) out.normalize = o.normalize;
+  if (o.prompts !== undefined) out.prompts = o.prompts;
+  if (o.maxTokens !== undefined) out.maxTokens = o.maxTokens;
+  return out;
+}
