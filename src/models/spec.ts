@@ -9,6 +9,11 @@ export interface ModelFile {
   readonly path: string;
   readonly size?: number;
   readonly sha256?: string;
+  /**
+   * ONNX external-data file that must sit next to `path` (same folder, this exact name), used
+   * when a graph is over protobuf's 2 GB limit (e.g. "onnx/model.onnx_data").
+   */
+  readonly externalData?: ModelFile;
 }
 
 /** Where a model's ONNX export lives on the hub. */
@@ -40,6 +45,11 @@ export interface ModelSpec {
   readonly pooling: Pooling;
   /** Whether the published embeddings are L2-normalized. */
   readonly normalize: boolean;
+  /**
+   * Apply a parameter-free layer norm (mean 0, variance 1 over the hidden dimension, eps 1e-5)
+   * to the pooled vector, before Matryoshka truncation and L2 normalization (nomic v1.5).
+   */
+  readonly layerNormAfterPooling?: boolean;
   readonly prompts: ModelPrompts;
   /** Matryoshka dimensions the model was trained for (truncate, then renormalize). */
   readonly matryoshkaDims?: readonly number[];
