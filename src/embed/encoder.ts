@@ -4,7 +4,7 @@
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { ModelSpec } from "../models/spec.js";
-import { l2NormalizeInPlace, truncateDims } from "../pooling/normalize.js";
+import { l2NormalizeInPlace, layerNormInPlace, truncateDims } from "../pooling/normalize.js";
 import { poolBatch } from "../pooling/pool.js";
 import type { OnnxModel } from "../runtime/onnx-model.js";
 import type { TextTokenizer } from "../tokenizer/tokenizer.js";
@@ -114,6 +114,7 @@ export async function runEncodings(
     }
     rows.forEach((i, r) => {
       let v = pooled[r]!;
+      if (spec.layerNormAfterPooling) layerNormInPlace(v);
       if (spec.normalize) l2NormalizeInPlace(v);
       if (dimensions !== undefined && dimensions < v.length) {
         v = truncateDims(v, dimensions);

@@ -3,7 +3,9 @@
  */
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { resolveModelFiles, type DownloadProgress, type LocalModelOverrides } from "../hub/index.js";
+import type { DownloadProgress } from "../hub/download-file.js";
+import type { LocalModelOverrides } from "../hub/local.js";
+import { resolveModelFiles } from "../hub/resolve.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
 import { loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
@@ -272,5 +274,6 @@ function pickOverrides(o: TextEmbeddingOptions): LocalModelOverrides {
   if (o.normalize !== undefined) out.normalize = o.normalize;
   if (o.prompts !== undefined) out.prompts = o.prompts;
   if (o.maxTokens !== undefined) out.maxTokens = o.maxTokens;
+  if (o.dim !== undefined) out.dim = o.dim;
   return out;
 }

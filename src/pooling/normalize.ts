@@ -34,3 +34,19 @@ export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
+
+/**
+ * Layer normalization without learned scale/shift, in place: (v - mean) / sqrt(var + eps).
+ * nomic-embed-text-v1.5 applies it to the pooled vector before Matryoshka truncation.
+ */
+export function layerNormInPlace(v: Float32Array, eps = 1e-5): Float32Array {
+  let mean = 0;
+  for (let i = 0; i < v.length; i++) mean += v[i]!;
+  mean /= v.length || 1;
+  let variance = 0;
+  for (let i = 0; i < v.length; i++) variance += (v[i]! - mean) ** 2;
+  variance /= v.length || 1;
+  const inv = 1 / Math.sqrt(variance + eps);
+  for (let i = 0; i < v.length; i++) v[i] = (v[i]! - mean) * inv;
+  return v;
+}
