@@ -2,6 +2,12 @@
 /** L6: the `embedkit` executable. */
 import { main } from "./main.js";
 
+// A closed pipe (`embedkit embed ... | head`) ends the program quietly, as Unix tools do.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     process.exitCode = code;

@@ -79,7 +79,7 @@ export async function encodeWindow(
       encodings = encodings.slice(0, bad);
     }
   }
-  const vectors = await runEncodings(parts, queue, encodings, call.dimensions, batching);
+  const vectors = await runEncodings(parts, queue, encodings, call, batching);
   const window: EncodedWindow & { error?: EmbedkitError } = {
     vectors,
     tokenCounts: encodings.map((e) => e.originalLength),
@@ -89,14 +89,21 @@ export async function encodeWindow(
   return window;
 }
 
+/** What happens to pooled vectors: L2 normalization and Matryoshka truncation. */
+export interface PostProcessing {
+  readonly normalize: boolean;
+  readonly dimensions: number | undefined;
+}
+
 /** Runs encodings through the model in length-sorted batches; vectors come back in input order. */
 export async function runEncodings(
   parts: EncoderParts,
   queue: RunQueue,
   encodings: readonly Encoding[],
-  dimensions: number | undefined,
+  post: PostProcessing,
   batching: BatchingOptions,
 ): Promise<Float32Array[]> {
+  const { dimensions, normalize } = post;
   const { spec, model } = parts;
   const out = new Array<Float32Array>(encodings.length);
   const plan = planBatches(
@@ -115,10 +122,10 @@ export async function runEncodings(
     rows.forEach((i, r) => {
       let v = pooled[r]!;
       if (spec.layerNormAfterPooling) layerNormInPlace(v);
-      if (spec.normalize) l2NormalizeInPlace(v);
+      if (normalize) l2NormalizeInPlace(v);
       if (dimensions !== undefined && dimensions < v.length) {
         v = truncateDims(v, dimensions);
-        if (spec.normalize) l2NormalizeInPlace(v);
+        if (normalize) l2NormalizeInPlace(v);
       }
       out[i] = v;
     });

@@ -19,6 +19,8 @@ export interface PerCallOptions {
   readonly truncationDirection: TruncationDirection;
   /** Matryoshka output size: keep the first N components, then renormalize. Default: the model's dim. */
   readonly dimensions: number | undefined;
+  /** L2-normalize the output. Default: the model's convention (true for every registry model). */
+  readonly normalize: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 64;

@@ -10,8 +10,16 @@ import { DEFAULT_MODEL } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
 import { loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
 import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
-import type { Embedder, PromptName, Quantization, TruncationDirection } from "../types.js";
-import { encodeWindow, RunQueue, type EncodedWindow, type EncoderParts } from "./encoder.js";
+import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
+import {
+  encodeWindow,
+  promptFor,
+  RunQueue,
+  runEncodings,
+  tooLongError,
+  type EncodedWindow,
+  type EncoderParts,
+} from "./encoder.js";
 import { resolveBatching, resolveDimensions, type BatchingOptions, type PerCallOptions } from "./engine-options.js";
 import { assertTextInput } from "./validate-input.js";
 
@@ -38,6 +46,8 @@ export interface EmbedCallOptions {
   readonly truncate?: boolean;
   readonly truncationDirection?: TruncationDirection;
   readonly dimensions?: number;
+  /** L2-normalize (default: the model's convention). */
+  readonly normalize?: boolean;
 }
 
 export interface DetailedEmbeddings extends EncodedWindow {}
@@ -72,6 +82,7 @@ export class TextEmbedding implements Embedder {
       truncate: options.truncate ?? true,
       truncationDirection: options.truncationDirection ?? "right",
       dimensions: resolveDimensions(options.dimensions, init.spec.dim),
+      normalize: init.spec.normalize,
     };
   }
 
@@ -167,6 +178,37 @@ export class TextEmbedding implements Embedder {
     return enc.map((e) => e.originalLength);
   }
 
+  /**
+   * Step 1 of 2 for callers that batch across requests (the server): validates and tokenizes
+   * texts with the model's prompt, truncating or failing on over-long inputs as asked.
+   */
+  async encode(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Encoding[]> {
+    this.assertLive();
+    texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
+    const call = this.callOptions(options);
+    const prefix = promptFor(this.spec, call.promptName);
+    const encodings = await this.parts.tokenizer.encode(prefix ? texts.map((t) => prefix + t) : texts, {
+      maxTokens: this.spec.maxTokens,
+      truncate: call.truncate,
+      direction: call.truncationDirection,
+    });
+    const bad = encodings.findIndex((e) => e.ids.length > this.spec.maxTokens);
+    if (bad >= 0) throw tooLongError(`inputs[${bad}]`, encodings[bad]!.originalLength, this.spec.maxTokens);
+    return encodings;
+  }
+
+  /**
+   * Step 2 of 2: runs encodings (from any number of encode() calls) through the model in
+   * length-sorted, token-budgeted batches; vectors come back in the order given.
+   */
+  async embedEncodings(encodings: readonly Encoding[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
+    this.assertLive();
+    const call = this.callOptions(options);
+    const batching =
+      options.batchSize === undefined ? this.batching : resolveBatching({ ...this.batching, batchSize: options.batchSize });
+    return runEncodings(this.parts, this.queue, encodings, call, batching);
+  }
+
   /** The tokenizer, for token-level introspection (ids, tokens, decode). */
   get tokenizer(): TextTokenizer {
     this.assertLive();
@@ -202,6 +244,7 @@ export class TextEmbedding implements Embedder {
       truncationDirection: options.truncationDirection ?? this.defaults.truncationDirection,
       dimensions:
         options.dimensions !== undefined ? resolveDimensions(options.dimensions, this.spec.dim) : this.defaults.dimensions,
+      normalize: options.normalize ?? this.defaults.normalize,
     };
     if (options.promptName !== undefined) call.promptName = options.promptName;
     return call;

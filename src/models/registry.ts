@@ -38,15 +38,34 @@ export function isModelId(id: string): id is ModelId {
 /** The record of a registered model; a typed error naming the close matches otherwise. */
 export function getModelSpec(id: string): ModelSpec {
   if (isModelId(id)) return MODELS[id];
-  const needle = id.toLowerCase().split("/").pop() ?? id.toLowerCase();
-  // An empty needle ("", "BAAI/") would match every id; suggest nothing rather than everything.
-  const close = needle
-    ? MODEL_IDS.filter((m) => m.toLowerCase().includes(needle) || needle.includes(m.toLowerCase().split("/")[1] ?? ""))
-    : [];
+  const close = suggestModels(id);
   throw new EmbedkitError(
     ERROR_CODES.UNKNOWN_MODEL,
     `model "${id}" is not in the registry${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(", ")}?)` : ""}; ` +
       `run \`embedkit models list\` for the ${MODEL_IDS.length} supported models, or pass a local folder path`,
     { model: id, suggestions: close },
   );
+}
+
+/** Edit distance between two short strings (model names), for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Registry ids close to a mistyped one: the name part within a few edits, or containing it (4+ chars). */
+export function suggestModels(id: string): ModelId[] {
+  const needle = (id.toLowerCase().split("/").pop() ?? "").trim();
+  if (needle.length === 0) return [];
+  return MODEL_IDS.filter((m) => {
+    const name = m.toLowerCase().split("/")[1] ?? "";
+    return editDistance(needle, name) <= Math.max(2, Math.floor(name.length / 6)) || (needle.length >= 4 && name.includes(needle));
+  });
 }

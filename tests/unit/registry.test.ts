@@ -12,7 +12,7 @@ import { GTE_MODELS } from "../../src/models/catalog/gte.js";
 import { JINA_MODELS } from "../../src/models/catalog/jina.js";
 import { MINILM_MODELS } from "../../src/models/catalog/minilm.js";
 import { NOMIC_MODELS } from "../../src/models/catalog/nomic.js";
-import { DEFAULT_MODEL, getModelSpec, isModelId, MODEL_IDS, MODELS } from "../../src/models/registry.js";
+import { DEFAULT_MODEL, getModelSpec, isModelId, MODEL_IDS, MODELS, suggestModels } from "../../src/models/registry.js";
 import type { ModelFile, ModelSpec } from "../../src/models/spec.js";
 import { formatModelTable } from "../../src/models/table.js";
 import type { Pooling } from "../../src/types.js";
@@ -177,10 +177,15 @@ describe("getModelSpec", () => {
         assert.ok(Array.isArray(suggestions));
         assert.ok(suggestions.includes("BAAI/bge-small-en-v1.5"), String(suggestions));
         assert.ok(suggestions.includes("BAAI/bge-small-zh-v1.5"), String(suggestions));
-        assert.ok(!suggestions.includes("thenlper/gte-small"), String(suggestions));
+        assert.ok(!suggestions.includes("intfloat/e5-small-v2"), String(suggestions));
         return true;
       },
     );
+  });
+
+  it("suggests the id one typo away, and nothing for an unrelated name", () => {
+    assert.deepEqual(suggestModels("BAAI/bge-smal-en-v1.5"), ["BAAI/bge-small-en-v1.5"]);
+    assert.deepEqual(suggestModels("nope/x"), []);
   });
 
   it("suggests nothing, not everything, for an id with an empty name part", () => {
