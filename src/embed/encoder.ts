@@ -63,7 +63,7 @@ export async function encodeWindow(
   call: PerCallOptions & { promptName?: PromptName },
   batching: BatchingOptions,
 ): Promise<EncodedWindow & { error?: EmbedkitError }> {
-  const { spec, tokenizer, model } = parts;
+  const { spec, tokenizer } = parts;
   const prefix = promptFor(spec, call.promptName);
   const prompted = prefix ? texts.map((t) => prefix + t) : texts;
   let encodings = await tokenizer.encode(prompted, {
