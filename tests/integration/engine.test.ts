@@ -7,6 +7,9 @@ import { after, before, describe, test } from "node:test";
 import { isEmbedkitError } from "../../src/errors.js";
 import { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
 
 const TEXTS = [
@@ -213,5 +216,52 @@ describe("engine: prompts, variants, options, lifecycle", () => {
       "unknown_variant",
     );
     await expectCode(TextEmbedding.create({ batchSize: 0, store: { offline: true } }), "invalid_option", /batchSize must be an integer from 1/);
+  });
+});
+
+describe("engine: custom model from a local folder", () => {
+  test("pooling and normalization come from the sentence-transformers files; overrides win", async () => {
+    const registry = await openTestModel(TEST_MODELS.miniLM);
+    const dir = await mkdtemp(join(tmpdir(), "embedkit-local-"));
+    try {
+      await symlink(join(registry.modelDir, "onnx", "model.onnx"), join(dir, "model.onnx"));
+      await symlink(join(registry.modelDir, "tokenizer.json"), join(dir, "tokenizer.json"));
+      await writeFile(join(dir, "config.json"), JSON.stringify({ hidden_size: 384, max_position_embeddings: 512 }));
+      await writeFile(join(dir, "sentence_bert_config.json"), JSON.stringify({ max_seq_length: 256 }));
+      await mkdir(join(dir, "1_Pooling"));
+      await writeFile(join(dir, "1_Pooling", "config.json"), JSON.stringify({ word_embedding_dimension: 384, pooling_mode_mean_tokens: true }));
+      await writeFile(
+        join(dir, "modules.json"),
+        JSON.stringify([
+          { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
+          { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
+          { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
+        ]),
+      );
+      const local = await TextEmbedding.create({ model: dir, store: { offline: true } });
+      try {
+        assert.equal(local.spec.pooling, "mean");
+        assert.equal(local.maxTokens, 256);
+        const a = await local.embedAll(TEXTS);
+        const b = await registry.embedAll(TEXTS);
+        a.forEach((v, i) => assert.ok(cosineSimilarity(v, b[i]!) >= 0.99999, `text ${i}`));
+      } finally {
+        await local.dispose();
+      }
+      const cls = await TextEmbedding.create({ model: dir, pooling: "cls", store: { offline: true } });
+      try {
+        assert.equal(cls.spec.pooling, "cls");
+        const [v] = await cls.embedAll([TEXTS[0]!]);
+        const [m] = await registry.embedAll([TEXTS[0]!]);
+        assert.ok(cosineSimilarity(v!, m!) < 0.999, "cls pooling gives a different vector");
+      } finally {
+        await cls.dispose();
+      }
+      await rm(join(dir, "tokenizer.json"));
+      await expectCode(TextEmbedding.create({ model: dir, store: { offline: true } }), "model_file_missing", /tokenizer\.json/);
+    } finally {
+      await registry.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
