@@ -6,6 +6,8 @@ import { isEmbedkitError } from "../errors.js";
 import type { CliContext } from "./common.js";
 import { embedCommand } from "./embed-command.js";
 import { modelsCommand } from "./models-command.js";
+import { evalCommand } from "./eval-command.js";
+import { serveCommand } from "./serve-command.js";
 
 const HELP = `embedkit: fast, correct text embeddings on Node
 
@@ -18,12 +20,14 @@ Commands:
   models import PATH      add a model from a folder or archive (.zip/.jar/.tar.gz), for offline machines
   models info ID          a model's facts and cached files (--verify re-checks sha256)
   models rm ID            remove a model from the cache
+  eval                    score a model on MTEB-style tasks (STSBenchmark, Banking77, your own files)
+  serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
 
 Run \`embedkit <command> --help\` for a command's options.
 `;
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
-const COMMANDS: Record<string, Command> = { embed: embedCommand, models: modelsCommand };
+const COMMANDS: Record<string, Command> = { embed: embedCommand, models: modelsCommand, eval: evalCommand, serve: serveCommand };
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = argv;

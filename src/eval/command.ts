@@ -1,0 +1,211 @@
+/**
+ * L4: what `embedkit eval` does, as a function the CLI calls: resolves the requested tasks
+ * (built-in names, "all", or paths to task files), checks them all before loading the model,
+ * evaluates each with the real engine (TextEmbedding from the public API) or an injected
+ * embedder, writes one MTEB-layout result file per task and returns the results. A task whose
+ * result file already exists for the same configuration is not run again unless `overwrite` is
+ * set (as MTEB does); with a cache folder, embeddings computed by an earlier run are reused.
+ */
+import { existsSync, statSync } from "node:fs";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { TextEmbeddingOptions } from "../index.js";
+import type { Embedder, PromptName } from "../types.js";
+import { EmbeddingCache } from "./cache.js";
+import { evaluate, type EvalProgress } from "./evaluate.js";
+import { readResult, resultFilePath, writeResult, type TaskResult } from "./result.js";
+import { BUILTIN_TASK_NAMES, findBuiltinTask, loadBuiltinTask } from "./tasks/builtin-tasks.js";
+import { loadTaskFile } from "./tasks/task-file.js";
+import type { EvalTask } from "./tasks/task-types.js";
+
+/** An embedder the command can release when done. */
+export type DisposableEmbedder = Embedder & { dispose?(): Promise<void> | void };
+
+export interface EvalCommandOptions {
+  /** Model id (registry id or local folder), as for TextEmbedding.create. */
+  readonly model: string;
+  readonly quantization?: "fp32" | "int8";
+  /**
+   * L2-normalize the embeddings. Default: the model's convention. Some published MTEB scores were
+   * computed without normalization (BGE's and E5's own evaluation scripts), which matters for
+   * classification (the logistic regression's regularization depends on the vectors' scale).
+   */
+  readonly normalize?: boolean;
+  /** Built-in task names (case-insensitive), "all" (every built-in task), or paths to task .json files. */
+  readonly tasks: readonly string[];
+  /** Folder holding the built-in tasks' data (stsbenchmark/, banking77/). Required for built-in tasks. */
+  readonly dataDir?: string;
+  /** Results go to <outputDir>/<model>/<revision>/<task>.json. */
+  readonly outputDir: string;
+  /** Embedding cache folder. Omitted: nothing is cached. */
+  readonly cacheDir?: string;
+  readonly batchSize?: number;
+  /** Run tasks again even if their result file exists. Default false. */
+  readonly overwrite?: boolean;
+  readonly seed?: number;
+  /** More options for TextEmbedding.create (store, threads, ...). */
+  readonly embedderOptions?: Omit<TextEmbeddingOptions, "model" | "quantization">;
+  /**
+   * Creates the embedder; default TextEmbedding.create (normalization switched per call when
+   * `normalize` is given). A factory must honor `spec.normalize` itself (see withNormalization).
+   */
+  readonly createEmbedder?: (spec: EmbedderSpec) => Promise<DisposableEmbedder>;
+  readonly onProgress?: (progress: EvalProgress) => void;
+  /** Called as each task finishes (or is found already done). */
+  readonly onResult?: (result: EvalCommandTaskResult) => void;
+}
+
+/** An engine that can switch L2 normalization per call, as TextEmbedding can. */
+export interface PerCallNormalizing extends Embedder {
+  embedAll(
+    texts: readonly string[],
+    options?: { promptName?: PromptName; batchSize?: number; normalize?: boolean },
+  ): Promise<Float32Array[]>;
+  dispose?(): Promise<void> | void;
+}
+
+/**
+ * The engine as an Embedder whose vectors are (or are not) L2-normalized, whatever the model's
+ * convention; the engine itself when `normalize` is undefined.
+ */
+export function withNormalization(engine: PerCallNormalizing, normalize: boolean | undefined): DisposableEmbedder {
+  if (normalize === undefined) return engine;
+  const quantization = (engine as { quantization?: unknown }).quantization;
+  return {
+    modelId: engine.modelId,
+    dim: engine.dim,
+    ...(typeof quantization === "string" ? { quantization } : {}),
+    embedAll: (texts, options = {}) => engine.embedAll(texts, { ...options, normalize }),
+    dispose: () => engine.dispose?.(),
+  };
+}
+
+/** What the command asks of the embedder it creates. */
+export interface EmbedderSpec {
+  readonly model: string;
+  readonly quantization: "fp32" | "int8" | undefined;
+  readonly normalize: boolean | undefined;
+}
+
+export interface EvalCommandTaskResult {
+  readonly task: string;
+  readonly file: string;
+  readonly result: TaskResult;
+  /** True when the result was read from an existing file instead of being computed. */
+  readonly reused: boolean;
+}
+
+export interface EvalCommandResult {
+  readonly results: readonly EvalCommandTaskResult[];
+}
+
+function isTaskFile(spec: string): boolean {
+  if (spec.toLowerCase().endsWith(".json")) return true;
+  try {
+    return statSync(spec).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves task specs to loaded tasks, in order, without duplicates. */
+export async function resolveTasks(specs: readonly string[], dataDir: string | undefined): Promise<EvalTask[]> {
+  if (specs.length === 0) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, 'no task given; name a built-in task, "all" or a task file', {
+      field: "tasks",
+    });
+  }
+  const refs: ({ builtin: string } | { file: string })[] = [];
+  for (const spec of specs) {
+    if (spec.toLowerCase() === "all") refs.push(...BUILTIN_TASK_NAMES.map((builtin) => ({ builtin })));
+    else if (findBuiltinTask(spec)) refs.push({ builtin: findBuiltinTask(spec) as string });
+    else if (isTaskFile(spec)) refs.push({ file: spec });
+    else {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_TASK,
+        `unknown task ${JSON.stringify(spec)}: not a built-in task (${BUILTIN_TASK_NAMES.join(", ")}, or "all") ` +
+          `and not a task file`,
+        { field: "tasks", value: spec, allowed: BUILTIN_TASK_NAMES },
+      );
+    }
+  }
+  const tasks: EvalTask[] = [];
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const key = "builtin" in ref ? `builtin:${ref.builtin}` : `file:${ref.file}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if ("builtin" in ref) {
+      if (dataDir === undefined) {
+        throw new EmbedkitError(
+          ERROR_CODES.INVALID_OPTION,
+          `dataDir is required for the built-in task ${ref.builtin}: give the folder holding stsbenchmark/ and banking77/`,
+          { field: "dataDir", task: ref.builtin },
+        );
+      }
+      tasks.push(await loadBuiltinTask(ref.builtin, { dataDir }));
+    } else {
+      tasks.push(await loadTaskFile(ref.file));
+    }
+  }
+  return tasks;
+}
+
+async function defaultCreateEmbedder(
+  spec: EmbedderSpec,
+  extra: Omit<TextEmbeddingOptions, "model" | "quantization"> = {},
+): Promise<DisposableEmbedder> {
+  // Loaded on demand, so that importing this module does not load the runtime.
+  const { TextEmbedding } = await import("../index.js");
+  const engine = await TextEmbedding.create({
+    ...extra,
+    model: spec.model,
+    ...(spec.quantization ? { quantization: spec.quantization } : {}),
+  });
+  return withNormalization(engine, spec.normalize);
+}
+
+export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
+  const tasks = await resolveTasks(options.tasks, options.dataDir);
+  const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
+  const results: EvalCommandTaskResult[] = [];
+  let embedder: DisposableEmbedder | undefined;
+  try {
+    for (const task of tasks) {
+      const file = resultFilePath(options.outputDir, options.model, task.name);
+      const variant = options.normalize !== undefined ? `normalize=${options.normalize}` : undefined;
+      if (!options.overwrite && existsSync(file)) {
+        const previous = await readResult(file);
+        // Reuse only a result of the same configuration; another one is recomputed (and replaced).
+        if (
+          (options.quantization === undefined || previous.quantization === options.quantization) &&
+          (previous.embedding_variant ?? undefined) === variant
+        ) {
+          const done = { task: task.name, file, result: previous, reused: true };
+          results.push(done);
+          options.onResult?.(done);
+          continue;
+        }
+      }
+      const spec = { model: options.model, quantization: options.quantization, normalize: options.normalize };
+      embedder ??= await (options.createEmbedder
+        ? options.createEmbedder(spec)
+        : defaultCreateEmbedder(spec, options.embedderOptions));
+      const result = await evaluate(embedder, task, {
+        ...(cache ? { cache } : {}),
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(options.quantization !== undefined ? { quantization: options.quantization } : {}),
+        ...(variant !== undefined ? { variant } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      // Results are filed under the id the user asked for (a local folder's modelId may differ).
+      const written = await writeResult(options.outputDir, { ...result, model_name: options.model });
+      const done = { task: task.name, file: written, result: { ...result, model_name: options.model }, reused: false };
+      results.push(done);
+      options.onResult?.(done);
+    }
+  } finally {
+    await embedder?.dispose?.();
+  }
+  return { results };
+}

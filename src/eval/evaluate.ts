@@ -1,0 +1,96 @@
+/**
+ * L4: evaluate(model, task): runs one task against an Embedder and returns an MTEB-layout
+ * result. Deterministic for a given model, task and seed. With a cache, embeddings computed once
+ * are reused by later runs of the same model, prompt and texts.
+ */
+import type { Embedder } from "../types.js";
+import { embedTexts, type EmbeddingCache } from "./cache.js";
+import type { EvalContext, EvalStage, ScoreEntry } from "./evaluators/eval-context.js";
+import { evaluateClassification } from "./evaluators/evaluate-classification.js";
+import { evaluateClustering } from "./evaluators/evaluate-clustering.js";
+import { evaluatePairClassification } from "./evaluators/evaluate-pair-classification.js";
+import { evaluateReranking } from "./evaluators/evaluate-reranking.js";
+import { evaluateRetrieval } from "./evaluators/evaluate-retrieval.js";
+import { evaluateSts } from "./evaluators/evaluate-sts.js";
+import { embedkitVersion } from "./package-version.js";
+import type { TaskResult } from "./result.js";
+import type { EvalTask } from "./tasks/task-types.js";
+
+export interface EvalProgress {
+  readonly task: string;
+  readonly stage: EvalStage;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface EvaluateOptions {
+  /** Embedding cache; without one every run embeds again. */
+  readonly cache?: EmbeddingCache;
+  /** Batch size passed to the model. */
+  readonly batchSize?: number;
+  /** Seed of every random choice (undersampling, k-means). MTEB's: 42. */
+  readonly seed?: number;
+  /** Recorded in the result and part of the cache key. Default: the model's `quantization`, if it has one. */
+  readonly quantization?: string;
+  /**
+   * How the embedder was configured when that changes its vectors and is not in its id, e.g.
+   * "normalize=false". Part of the cache key; recorded in the result as embedding_variant.
+   */
+  readonly variant?: string;
+  /** Recorded in the result (MTEB's model revision folder). */
+  readonly modelRevision?: string;
+  readonly onProgress?: (progress: EvalProgress) => void;
+}
+
+async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
+  switch (task.type) {
+    case "sts":
+      return evaluateSts(task, ctx);
+    case "classification":
+      return evaluateClassification(task, ctx);
+    case "pair-classification":
+      return evaluatePairClassification(task, ctx);
+    case "retrieval":
+      return evaluateRetrieval(task, ctx);
+    case "reranking":
+      return evaluateReranking(task, ctx);
+    case "clustering":
+      return evaluateClustering(task, ctx);
+  }
+}
+
+export async function evaluate(model: Embedder, task: EvalTask, options: EvaluateOptions = {}): Promise<TaskResult> {
+  const started = performance.now();
+  const q = options.quantization ?? (model as { quantization?: unknown }).quantization;
+  const quantization = typeof q === "string" ? q : undefined;
+  const progress = (stage: EvalStage, done: number, total: number) =>
+    options.onProgress?.({ task: task.name, stage, done, total });
+  const ctx: EvalContext = {
+    seed: options.seed ?? 42,
+    progress,
+    embed: (texts, promptName) =>
+      embedTexts(model, texts, {
+        promptName,
+        ...(options.cache ? { cache: options.cache } : {}),
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+        ...(quantization !== undefined ? { quantization } : {}),
+        ...(options.variant !== undefined ? { variant: options.variant } : {}),
+        onProgress: (done, total) => progress("embed", done, total),
+      }),
+  };
+  const entry = await runTask(task, ctx);
+  return {
+    dataset_revision: null,
+    task_name: task.name,
+    task_type: task.type,
+    model_name: model.modelId,
+    model_revision: options.modelRevision ?? null,
+    quantization: quantization ?? null,
+    embedding_variant: options.variant ?? null,
+    embedkit_version: embedkitVersion(),
+    scores: { [task.split]: [{ ...entry, hf_subset: "default", languages: task.languages ?? [] }] },
+    evaluation_time: (performance.now() - started) / 1000,
+    date: new Date().toISOString(),
+    kg_co2_emissions: null,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * L4: what an evaluator receives besides its task: a way to embed texts with the model under
+ * evaluation (through the cache, when there is one), a progress reporter and the seed.
+ */
+import type { PromptName } from "../../types.js";
+
+/** Stages a task goes through, reported with progress. */
+export type EvalStage = "embed" | "train" | "search" | "cluster" | "score";
+
+export interface EvalContext {
+  /** Embeds texts in order. Reports "embed" progress. */
+  embed(texts: readonly string[], promptName: PromptName): Promise<Float32Array[]>;
+  progress(stage: EvalStage, done: number, total: number): void;
+  readonly seed: number;
+}
+
+/** One entry of an MTEB result's scores list: metric name -> value, plus main_score. */
+export type ScoreEntry = { readonly main_score: number } & Readonly<Record<string, unknown>>;
