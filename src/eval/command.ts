@@ -8,6 +8,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { getModelSpec, isModelId } from "../models/registry.js";
+import type { ModelSpec } from "../models/spec.js";
 import type { TextEmbeddingOptions } from "../index.js";
 import type { Embedder, PromptName } from "../types.js";
 import { EmbeddingCache } from "./cache.js";
@@ -25,7 +27,8 @@ export interface EvalCommandOptions {
   readonly model: string;
   readonly quantization?: "fp32" | "int8";
   /**
-   * L2-normalize the embeddings. Default: the model's convention. Some published MTEB scores were
+   * L2-normalize the embeddings. Default: what the model's published MTEB scores used (the
+   * registry's `mtebNormalize`), else the model's convention. Some published MTEB scores were
    * computed without normalization (BGE's and E5's own evaluation scripts), which matters for
    * classification (the logistic regression's regularization depends on the vectors' scale).
    */
@@ -164,7 +167,17 @@ async function defaultCreateEmbedder(
   return withNormalization(engine, spec.normalize);
 }
 
-export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
+/**
+ * The normalization the model's published MTEB scores used, when the registry records one that
+ * differs from the model's default (BGE and E5 were evaluated on unnormalized vectors).
+ */
+function publishedNormalize(model: string): boolean | undefined {
+  return isModelId(model) ? (getModelSpec(model) as ModelSpec).mtebNormalize : undefined;
+}
+
+export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCommandResult> {
+  const normalize = given.normalize ?? publishedNormalize(given.model);
+  const options: EvalCommandOptions = { ...given, ...(normalize !== undefined ? { normalize } : {}) };
   const tasks = await resolveTasks(options.tasks, options.dataDir);
   const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
   const results: EvalCommandTaskResult[] = [];

@@ -51,6 +51,12 @@ export interface ModelSpec {
    */
   readonly layerNormAfterPooling?: boolean;
   readonly prompts: ModelPrompts;
+  /**
+   * Whether the model's published MTEB scores were computed on L2-normalized embeddings, when
+   * that differs from `normalize`: BGE's and E5's own evaluation scripts did not normalize, which
+   * changes classification results (cosine-based tasks are unaffected). `embedkit eval` follows it.
+   */
+  readonly mtebNormalize?: boolean;
   /** Matryoshka dimensions the model was trained for (truncate, then renormalize). */
   readonly matryoshkaDims?: readonly number[];
   /** Files: the tokenizer and one ONNX file per available quantization. fp32 is required. */
