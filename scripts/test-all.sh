@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export ONNXRUNTIME_NODE_INSTALL=skip   # no CUDA download from the install script
+export ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip   # no CUDA download from install scripts
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "install"
