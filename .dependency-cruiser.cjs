@@ -20,8 +20,16 @@ module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
     up("L0-imports-nothing-of-ours", L.L0, "^src/(?!(types|errors)\\.ts$)"),
-    up("L1-looks-down-only", "^src/(models|pooling|config)/", "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$"),
-    up("L2-looks-down-only", "^src/(hub|tokenizer|runtime)/", "^src/(embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$"),
+    up(
+      "L1-looks-down-only",
+      "^src/(models|pooling|config)/",
+      "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$",
+    ),
+    up(
+      "L2-looks-down-only",
+      "^src/(hub|tokenizer|runtime)/",
+      "^src/(embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$",
+    ),
     up("L2-adapters-are-independent", "^src/(hub|tokenizer|runtime)/", "^src/(?!\\1)(hub|tokenizer|runtime)/"),
     up("L3-looks-down-only", L.L3, "^src/(chunking|eval|server|cli)/|^src/index\\.ts$"),
     up("L4-looks-down-only", L.L4, "^src/(server|cli)/"),

@@ -17,7 +17,8 @@ const sentences = readFileSync(STS, "utf8")
   .flatMap((l) => l.split("\t").slice(5, 7))
   .filter((s) => s.length > 0);
 const passages: string[] = [];
-for (let i = 0; i + 20 <= sentences.length && passages.length < 500; i += 20) passages.push(sentences.slice(i, i + 20).join(" "));
+for (let i = 0; i + 20 <= sentences.length && passages.length < 500; i += 20)
+  passages.push(sentences.slice(i, i + 20).join(" "));
 
 const cache = storeConfigFromEnv().cacheDir;
 for (const model of ["BAAI/bge-small-en-v1.5", "sentence-transformers/all-MiniLM-L6-v2", "BAAI/bge-small-zh-v1.5"]) {

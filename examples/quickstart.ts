@@ -5,7 +5,9 @@ import { cosineSimilarity, TextEmbedding } from "embedkit";
 
 const model = await TextEmbedding.create(); // BAAI/bge-small-en-v1.5
 const [v] = await model.embedAll(["hello world"]);
-console.log(`dim ${model.dim}, max tokens ${model.maxTokens}, first values ${Array.from(v!.slice(0, 3), (x) => x.toFixed(4)).join(", ")}`);
+console.log(
+  `dim ${model.dim}, max tokens ${model.maxTokens}, first values ${Array.from(v!.slice(0, 3), (x) => x.toFixed(4)).join(", ")}`,
+);
 
 // Retrieval: queries get the model's instruction, passages do not.
 const q = await model.queryEmbed("what is a vector?");

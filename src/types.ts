@@ -53,5 +53,8 @@ export interface Embedder {
   readonly modelId: string;
   readonly dim: number;
   /** Embeds texts in input order. Vectors are L2-normalized when the model is. */
-  embedAll(texts: readonly string[], options?: { promptName?: PromptName; batchSize?: number }): Promise<Float32Array[]>;
+  embedAll(
+    texts: readonly string[],
+    options?: { promptName?: PromptName; batchSize?: number },
+  ): Promise<Float32Array[]>;
 }

@@ -44,7 +44,10 @@ async function openSink(path: string | undefined, stdout: NodeJS.WritableStream)
   const stream = path ? createWriteStream(path) : stdout;
   return {
     write: (index, rec, v) =>
-      writeLine(stream, `${JSON.stringify({ index, ...(rec.id !== undefined ? { id: rec.id } : {}), embedding: Array.from(v) })}\n`),
+      writeLine(
+        stream,
+        `${JSON.stringify({ index, ...(rec.id !== undefined ? { id: rec.id } : {}), embedding: Array.from(v) })}\n`,
+      ),
     close: async () => {
       if (stream !== stdout) {
         (stream as WriteStream).end();

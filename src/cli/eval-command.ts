@@ -39,7 +39,10 @@ function parseBool(field: string, v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
   if (v === "true" || v === "1") return true;
   if (v === "false" || v === "0") return false;
-  throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `--${field} must be true or false, got "${v}"`, { field, value: v });
+  throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `--${field} must be true or false, got "${v}"`, {
+    field,
+    value: v,
+  });
 }
 
 function progressReporter(ctx: CliContext): ((p: EvalProgress) => void) | undefined {
@@ -97,7 +100,9 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     embedderOptions: { store, ...(model.intraOpThreads !== undefined ? { intraOpThreads: model.intraOpThreads } : {}) },
     ...(progressReporter(ctx) ? { onProgress: progressReporter(ctx)! } : {}),
     onResult: (r) => {
-      ctx.stdout.write(`${formatTaskResult(r.result)}\n${r.reused ? "  (result file existed; --overwrite runs it again)\n" : ""}  -> ${r.file}\n\n`);
+      ctx.stdout.write(
+        `${formatTaskResult(r.result)}\n${r.reused ? "  (result file existed; --overwrite runs it again)\n" : ""}  -> ${r.file}\n\n`,
+      );
     },
   });
   return results.length > 0 ? 0 : 1;

@@ -2,7 +2,14 @@
  * L6: `embedkit models list|pull|import|info|rm`.
  */
 import { parseArgs } from "node:util";
-import { importModel, listCachedModels, removeModel, resolveModelFiles, verifyModel, type DownloadProgress } from "../hub/index.js";
+import {
+  importModel,
+  listCachedModels,
+  removeModel,
+  resolveModelFiles,
+  verifyModel,
+  type DownloadProgress,
+} from "../hub/index.js";
 import { DEFAULT_MODEL, getModelSpec, MODEL_IDS, MODELS } from "../models/registry.js";
 import type { Quantization } from "../types.js";
 import { storeFrom, type CliContext } from "./common.js";
@@ -71,7 +78,14 @@ export async function modelsCommand(argv: string[], ctx: CliContext): Promise<nu
       const rows = MODEL_IDS.filter((id) => !values.cached || cached.has(id)).map((id) => {
         const s = MODELS[id];
         const c = cached.get(id);
-        return { id, dim: s.dim, maxTokens: s.maxTokens, pooling: s.pooling, cached: c?.quantizations ?? [], default: id === DEFAULT_MODEL };
+        return {
+          id,
+          dim: s.dim,
+          maxTokens: s.maxTokens,
+          pooling: s.pooling,
+          cached: c?.quantizations ?? [],
+          default: id === DEFAULT_MODEL,
+        };
       });
       if (values.json) {
         out(`${JSON.stringify(rows, null, 2)}\n`);
@@ -106,8 +120,11 @@ export async function modelsCommand(argv: string[], ctx: CliContext): Promise<nu
         quantization: values.quantization as Quantization | undefined,
       });
       const how = r.identifiedBy === "sha256" ? "recognized by sha256" : "as given";
-      out(`${r.status === "imported" ? "imported" : "already present:"} ${r.modelId} (${r.quantization}, ${how}) -> ${r.dir}\n`);
-      for (const f of r.files) out(`  ${f.path}  ${mb(f.size)}  sha256 ${f.sha256}${f.written ? "" : "  (unchanged)"}\n`);
+      out(
+        `${r.status === "imported" ? "imported" : "already present:"} ${r.modelId} (${r.quantization}, ${how}) -> ${r.dir}\n`,
+      );
+      for (const f of r.files)
+        out(`  ${f.path}  ${mb(f.size)}  sha256 ${f.sha256}${f.written ? "" : "  (unchanged)"}\n`);
       return 0;
     }
     case "info": {
@@ -122,12 +139,21 @@ export async function modelsCommand(argv: string[], ctx: CliContext): Promise<nu
         out(`${id}\n  ${spec.description}\n`);
         out(`  dim ${spec.dim}, max tokens ${spec.maxTokens}, pooling ${spec.pooling}, normalized ${spec.normalize}\n`);
         const p = spec.prompts;
-        out(`  prompts: query ${JSON.stringify(p.query)}, passage ${JSON.stringify(p.passage)}, symmetric ${JSON.stringify(p.symmetric)}\n`);
+        out(
+          `  prompts: query ${JSON.stringify(p.query)}, passage ${JSON.stringify(p.passage)}, symmetric ${JSON.stringify(p.symmetric)}\n`,
+        );
         if (spec.matryoshkaDims) out(`  matryoshka dims: ${spec.matryoshkaDims.join(", ")}\n`);
-        out(`  variants: ${Object.keys(spec.files.onnx).join(", ")}; source ${spec.source.repo}@${spec.source.revision}\n`);
+        out(
+          `  variants: ${Object.keys(spec.files.onnx).join(", ")}; source ${spec.source.repo}@${spec.source.revision}\n`,
+        );
         out(`  license ${spec.license}, ~${spec.paramsM}M parameters, languages ${spec.languages.join(", ")}\n`);
-        out(cached ? `  cached at ${cached.dir}: ${cached.quantizations.join(", ") || "no complete variant"} (${mb(cached.sizeBytes)})\n` : "  not cached\n");
-        for (const f of report?.files ?? []) out(`    ${f.status.padEnd(8)} ${f.path}${f.sha256 ? `  sha256 ${f.sha256}` : ""}\n`);
+        out(
+          cached
+            ? `  cached at ${cached.dir}: ${cached.quantizations.join(", ") || "no complete variant"} (${mb(cached.sizeBytes)})\n`
+            : "  not cached\n",
+        );
+        for (const f of report?.files ?? [])
+          out(`    ${f.status.padEnd(8)} ${f.path}${f.sha256 ? `  sha256 ${f.sha256}` : ""}\n`);
       }
       return report && !report.ok ? 1 : 0;
     }

@@ -7,7 +7,10 @@ export interface Progress {
   done(): void;
 }
 
-export function createProgress(label: string, options: { total?: number; stream?: NodeJS.WriteStream; minUnits?: number } = {}): Progress {
+export function createProgress(
+  label: string,
+  options: { total?: number; stream?: NodeJS.WriteStream; minUnits?: number } = {},
+): Progress {
   const stream = options.stream ?? process.stderr;
   const minUnits = options.minUnits ?? 300;
   const enabled = Boolean(stream.isTTY);
@@ -26,7 +29,9 @@ export function createProgress(label: string, options: { total?: number; stream?
       const filled = Math.round(frac * width);
       bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(frac * 100).toFixed(0)}% `;
     }
-    stream.write(`\r${label} ${bar}${count}${total ? `/${total}` : ""} (${rate.toFixed(0)}/s, ${secs.toFixed(0)}s)${final ? "\n" : ""}`);
+    stream.write(
+      `\r${label} ${bar}${count}${total ? `/${total}` : ""} (${rate.toFixed(0)}/s, ${secs.toFixed(0)}s)${final ? "\n" : ""}`,
+    );
     drawn = true;
   };
   return {

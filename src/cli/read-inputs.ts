@@ -61,7 +61,11 @@ async function* lines(stream: Readable): AsyncGenerator<string> {
   }
 }
 
-export async function* readInputs(path: string | undefined, o: ReadOptions, stdin: Readable = process.stdin): AsyncGenerator<InputRecord> {
+export async function* readInputs(
+  path: string | undefined,
+  o: ReadOptions,
+  stdin: Readable = process.stdin,
+): AsyncGenerator<InputRecord> {
   const format = formatOf(path);
   const name = path ?? "stdin";
   if (format === "json") {
@@ -69,10 +73,19 @@ export async function* readInputs(path: string | undefined, o: ReadOptions, stdi
     try {
       parsed = JSON.parse(await readFile(path!, "utf8"));
     } catch (cause) {
-      throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, `${name} is not valid JSON: ${(cause as Error).message}`, { path }, { cause });
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_INPUT,
+        `${name} is not valid JSON: ${(cause as Error).message}`,
+        { path },
+        { cause },
+      );
     }
     if (!Array.isArray(parsed)) {
-      throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, `${name} must hold a JSON array, got ${describeValue(parsed)}`, { path });
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_INPUT,
+        `${name} must hold a JSON array, got ${describeValue(parsed)}`,
+        { path },
+      );
     }
     for (let i = 0; i < parsed.length; i++) yield fromValue(parsed[i], `${name}[${i}]`, o);
     return;
@@ -90,7 +103,12 @@ export async function* readInputs(path: string | undefined, o: ReadOptions, stdi
     try {
       value = JSON.parse(line);
     } catch (cause) {
-      throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, `line ${n} of ${name} is not valid JSON: ${(cause as Error).message}`, { where: `${name}:${n}` }, { cause });
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_INPUT,
+        `line ${n} of ${name} is not valid JSON: ${(cause as Error).message}`,
+        { where: `${name}:${n}` },
+        { cause },
+      );
     }
     yield fromValue(value, `line ${n} of ${name}`, o);
   }

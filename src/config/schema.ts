@@ -39,7 +39,10 @@ export function storeConfigFromEnv(env: Env = process.env, overrides: Partial<St
   return {
     cacheDir: overrides.cacheDir ?? defaultCacheDir(env),
     offline: overrides.offline ?? (truthy(env["EMBEDKIT_OFFLINE"]) || truthy(env["HF_HUB_OFFLINE"])),
-    hfEndpoint: (overrides.hfEndpoint ?? (endpoint && endpoint.trim() !== "" ? endpoint : DEFAULT_HF_ENDPOINT)).replace(/\/+$/, ""),
+    hfEndpoint: (overrides.hfEndpoint ?? (endpoint && endpoint.trim() !== "" ? endpoint : DEFAULT_HF_ENDPOINT)).replace(
+      /\/+$/,
+      "",
+    ),
     hfToken: overrides.hfToken ?? (env["HF_TOKEN"] || env["HUGGING_FACE_HUB_TOKEN"] || undefined),
   };
 }

@@ -66,6 +66,9 @@ export function suggestModels(id: string): ModelId[] {
   if (needle.length === 0) return [];
   return MODEL_IDS.filter((m) => {
     const name = m.toLowerCase().split("/")[1] ?? "";
-    return editDistance(needle, name) <= Math.max(2, Math.floor(name.length / 6)) || (needle.length >= 4 && name.includes(needle));
+    return (
+      editDistance(needle, name) <= Math.max(2, Math.floor(name.length / 6)) ||
+      (needle.length >= 4 && name.includes(needle))
+    );
   });
 }

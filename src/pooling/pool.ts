@@ -10,7 +10,13 @@ import type { Pooling, TokenEmbeddings } from "../types.js";
  * - mean: the mean of the vectors whose mask is 1.
  * - last_token: the vector of the last token whose mask is 1 (right padding).
  */
-export function poolRow(out: TokenEmbeddings, mask: BigInt64Array, row: number, pooling: Pooling, dest: Float32Array): void {
+export function poolRow(
+  out: TokenEmbeddings,
+  mask: BigInt64Array,
+  row: number,
+  pooling: Pooling,
+  dest: Float32Array,
+): void {
   const { seqLen, hidden, data } = out;
   const rowBase = row * seqLen * hidden;
   const maskBase = row * seqLen;

@@ -37,7 +37,8 @@ function pickOutput(session: ort.InferenceSession): { name: string; kind: "token
   for (const m of session.outputMetadata) {
     meta.set(m.name, m.isTensor ? m.shape.length : undefined);
   }
-  for (const n of TOKEN_OUTPUT_NAMES) if (meta.get(n) === 3 || (meta.has(n) && meta.get(n) === undefined)) return { name: n, kind: "tokens" };
+  for (const n of TOKEN_OUTPUT_NAMES)
+    if (meta.get(n) === 3 || (meta.has(n) && meta.get(n) === undefined)) return { name: n, kind: "tokens" };
   for (const [n, rank] of meta) if (rank === 3) return { name: n, kind: "tokens" };
   for (const n of POOLED_OUTPUT_NAMES) if (meta.has(n)) return { name: n, kind: "pooled" };
   for (const [n, rank] of meta) if (rank === 2) return { name: n, kind: "pooled" };
@@ -63,7 +64,9 @@ export async function loadOnnxModel(path: string, options: RuntimeOptions = {}):
   } catch (cause) {
     const msg = (cause as Error).message ?? String(cause);
     throw new EmbedkitError(
-      /protobuf|parse|invalid|corrupt|load model/i.test(msg) ? ERROR_CODES.MODEL_FILE_CORRUPT : ERROR_CODES.RUNTIME_FAILURE,
+      /protobuf|parse|invalid|corrupt|load model/i.test(msg)
+        ? ERROR_CODES.MODEL_FILE_CORRUPT
+        : ERROR_CODES.RUNTIME_FAILURE,
       `ONNX Runtime could not load ${path}: ${msg}`,
       { path },
       { cause },

@@ -66,7 +66,12 @@ export function loadTokenizer(path: string): TextTokenizer {
   try {
     json = readFileSync(path, "utf8");
   } catch (cause) {
-    throw new EmbedkitError(ERROR_CODES.MODEL_FILE_MISSING, `tokenizer file ${path} cannot be read`, { path }, { cause });
+    throw new EmbedkitError(
+      ERROR_CODES.MODEL_FILE_MISSING,
+      `tokenizer file ${path} cannot be read`,
+      { path },
+      { cause },
+    );
   }
   const full = load(json, path);
   // Truncating tokenizers are made on first need, one per (maxTokens, direction).

@@ -41,7 +41,10 @@ for (const modelId of Object.values(TEST_MODELS)) {
 
     test(`has at least 20 varied reference texts`, () => {
       assert.ok(golden.cases.length >= 20, `${golden.cases.length} cases`);
-      assert.ok(golden.cases.some((c) => c.truncated), "an over-length text is among the cases");
+      assert.ok(
+        golden.cases.some((c) => c.truncated),
+        "an over-length text is among the cases",
+      );
     });
 
     test("token ids equal the reference tokenizer's", async () => {

@@ -10,7 +10,9 @@ export async function openTestModel(model: string, options: TextEmbeddingOptions
     return await TextEmbedding.create({ ...options, model, store: { offline: true, ...options.store } });
   } catch (e) {
     if (isEmbedkitError(e) && ["offline_model_not_cached", "model_file_missing"].includes(e.code)) {
-      throw new Error(`test model ${model} (${options.quantization ?? "fp32"}) is not in the cache: run \`npm run fetch-models\` first.\n${e.message}`);
+      throw new Error(
+        `test model ${model} (${options.quantization ?? "fp32"}) is not in the cache: run \`npm run fetch-models\` first.\n${e.message}`,
+      );
     }
     throw e;
   }

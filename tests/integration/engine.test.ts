@@ -94,7 +94,9 @@ describe("engine invariants: bge-small-en-v1.5", () => {
 
   test("queryEmbed applies the model's instruction; passageEmbed applies none", async () => {
     const q = await model.queryEmbed("what is a vector?");
-    const [manual] = await model.embedAll(["Represent this sentence for searching relevant passages: what is a vector?"]);
+    const [manual] = await model.embedAll([
+      "Represent this sentence for searching relevant passages: what is a vector?",
+    ]);
     assert.ok(cosineSimilarity(q, manual!) >= 0.99999);
     const [p] = await model.passageEmbed(["what is a vector?"]);
     const [plain] = await model.embedAll(["what is a vector?"]);
@@ -137,7 +139,8 @@ describe("engine invariants: bge-small-en-v1.5", () => {
     const got: Float32Array[] = [];
     await expectCode(
       (async () => {
-        for await (const b of model.embed(["a", "b", "c", LONG, "d"], { batchSize: 2, truncate: false })) got.push(...b);
+        for await (const b of model.embed(["a", "b", "c", LONG, "d"], { batchSize: 2, truncate: false }))
+          got.push(...b);
       })(),
       "input_too_long",
       /inputs\[3\]/,
@@ -160,7 +163,11 @@ describe("engine invariants: bge-small-en-v1.5", () => {
     assert.ok(Math.abs(norm(cut!) - 1) < 1e-5);
     const prefix = full!.slice(0, 128);
     assert.ok(cosineSimilarity(prefix, cut!) >= 0.99999);
-    await expectCode(model.embedAll(["x"], { dimensions: 1000 }), "invalid_option", /dimensions must be an integer from 1 to 384, got 1000/);
+    await expectCode(
+      model.embedAll(["x"], { dimensions: 1000 }),
+      "invalid_option",
+      /dimensions must be an integer from 1 to 384, got 1000/,
+    );
   });
 
   test("concurrent calls give the same vectors as sequential ones", async () => {
@@ -210,12 +217,20 @@ describe("engine: prompts, variants, options, lifecycle", () => {
   });
 
   test("unknown model, unknown variant and bad options are typed errors", async () => {
-    await expectCode(TextEmbedding.create({ model: "BAAI/bge-smal-en", store: { offline: true } }), "unknown_model", /not in the registry/);
+    await expectCode(
+      TextEmbedding.create({ model: "BAAI/bge-smal-en", store: { offline: true } }),
+      "unknown_model",
+      /not in the registry/,
+    );
     await expectCode(
       TextEmbedding.create({ model: TEST_MODELS.bgeSmallEn, quantization: "int4" as "int8", store: { offline: true } }),
       "unknown_variant",
     );
-    await expectCode(TextEmbedding.create({ batchSize: 0, store: { offline: true } }), "invalid_option", /batchSize must be an integer from 1/);
+    await expectCode(
+      TextEmbedding.create({ batchSize: 0, store: { offline: true } }),
+      "invalid_option",
+      /batchSize must be an integer from 1/,
+    );
   });
 });
 
@@ -229,7 +244,10 @@ describe("engine: custom model from a local folder", () => {
       await writeFile(join(dir, "config.json"), JSON.stringify({ hidden_size: 384, max_position_embeddings: 512 }));
       await writeFile(join(dir, "sentence_bert_config.json"), JSON.stringify({ max_seq_length: 256 }));
       await mkdir(join(dir, "1_Pooling"));
-      await writeFile(join(dir, "1_Pooling", "config.json"), JSON.stringify({ word_embedding_dimension: 384, pooling_mode_mean_tokens: true }));
+      await writeFile(
+        join(dir, "1_Pooling", "config.json"),
+        JSON.stringify({ word_embedding_dimension: 384, pooling_mode_mean_tokens: true }),
+      );
       await writeFile(
         join(dir, "modules.json"),
         JSON.stringify([
@@ -258,7 +276,11 @@ describe("engine: custom model from a local folder", () => {
         await cls.dispose();
       }
       await rm(join(dir, "tokenizer.json"));
-      await expectCode(TextEmbedding.create({ model: dir, store: { offline: true } }), "model_file_missing", /tokenizer\.json/);
+      await expectCode(
+        TextEmbedding.create({ model: dir, store: { offline: true } }),
+        "model_file_missing",
+        /tokenizer\.json/,
+      );
     } finally {
       await registry.dispose();
       await rm(dir, { recursive: true, force: true });

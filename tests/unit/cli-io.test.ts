@@ -39,7 +39,12 @@ test("npy writer produces a valid float32 [n, dim] file", async () => {
 
 test("plain text from stdin: one text per line, CRLF handled, empty lines kept", async () => {
   const stdin = Readable.from(["alpha\r\nbeta\n", "\ngamma"]);
-  assert.deepEqual(await collect(readInputs(undefined, opts, stdin)), [{ text: "alpha" }, { text: "beta" }, { text: "" }, { text: "gamma" }]);
+  assert.deepEqual(await collect(readInputs(undefined, opts, stdin)), [
+    { text: "alpha" },
+    { text: "beta" },
+    { text: "" },
+    { text: "gamma" },
+  ]);
 });
 
 test("jsonl: strings and objects with text and id; blank lines skipped", async () => {
@@ -47,7 +52,11 @@ test("jsonl: strings and objects with text and id; blank lines skipped", async (
   try {
     const p = join(dir, "docs.jsonl");
     await writeFile(p, '"plain"\n{"id": 7, "text": "seven"}\n\n{"text": "no id", "other": 1}\n');
-    assert.deepEqual(await collect(readInputs(p, opts)), [{ text: "plain" }, { text: "seven", id: 7 }, { text: "no id" }]);
+    assert.deepEqual(await collect(readInputs(p, opts)), [
+      { text: "plain" },
+      { text: "seven", id: 7 },
+      { text: "no id" },
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

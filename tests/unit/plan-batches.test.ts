@@ -6,7 +6,10 @@ import { padBatch } from "../../src/embed/pad-batch.js";
 test("every index appears exactly once, longest first", () => {
   const lengths = [5, 300, 12, 12, 40, 7, 512, 3];
   const plan = planBatches(lengths, { batchSize: 3, maxBatchTokens: 100000 });
-  assert.deepEqual(plan.flat().sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    plan.flat().sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7],
+  );
   assert.deepEqual(plan[0], [6, 1, 4]);
   assert.ok(plan.every((b) => b.length <= 3));
 });

@@ -19,13 +19,19 @@ test("strings pass, including empty, whitespace, emoji and CJK", () => {
 
 test("non-strings are invalid_input and name the field and type", () => {
   for (const v of [42, null, undefined, { text: "x" }, ["a"], true]) {
-    assert.equal(codeOf(() => assertTextInput(v, "inputs[7]")), "invalid_input");
+    assert.equal(
+      codeOf(() => assertTextInput(v, "inputs[7]")),
+      "invalid_input",
+    );
   }
   assert.throws(() => assertTextInput(42, "inputs[7]"), /inputs\[7\] must be a string, got 42 \(number\)/);
 });
 
 test("lone surrogates are invalid UTF-16 and the position is named", () => {
-  assert.throws(() => assertTextInput("ab\uD800c", "inputs[2]"), /inputs\[2\] is not valid UTF-16: a lone surrogate \(U\+D800\) at character 2/);
+  assert.throws(
+    () => assertTextInput("ab\uD800c", "inputs[2]"),
+    /inputs\[2\] is not valid UTF-16: a lone surrogate \(U\+D800\) at character 2/,
+  );
   assert.throws(() => assertTextInput("\uDC00", "inputs[0]"), /lone surrogate/);
   assertTextInput("\uD83D\uDE00", "inputs[0]"); // a proper pair is fine
 });
