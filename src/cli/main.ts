@@ -27,7 +27,12 @@ Run \`embedkit <command> --help\` for a command's options.
 `;
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
-const COMMANDS: Record<string, Command> = { embed: embedCommand, models: modelsCommand, eval: evalCommand, serve: serveCommand };
+const COMMANDS: Record<string, Command> = {
+  embed: embedCommand,
+  models: modelsCommand,
+  eval: evalCommand,
+  serve: serveCommand,
+};
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = argv;
@@ -62,4 +67,3 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 export const VERSION = "0.1.0";
-

@@ -158,14 +158,20 @@ export class TextEmbedding implements Embedder {
   /** Embeds retrieval queries with the model's query prompt (e.g. BGE's instruction, E5's "query: "). */
   queryEmbed(text: string, options?: EmbedCallOptions): Promise<Float32Array>;
   queryEmbed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
-  async queryEmbed(input: string | readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array | Float32Array[]> {
+  async queryEmbed(
+    input: string | readonly string[],
+    options: EmbedCallOptions = {},
+  ): Promise<Float32Array | Float32Array[]> {
     return this.withPrompt(input, "query", options);
   }
 
   /** Embeds documents with the model's passage prompt (E5's "passage: "; none for BGE). */
   passageEmbed(text: string, options?: EmbedCallOptions): Promise<Float32Array>;
   passageEmbed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
-  async passageEmbed(input: string | readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array | Float32Array[]> {
+  async passageEmbed(
+    input: string | readonly string[],
+    options: EmbedCallOptions = {},
+  ): Promise<Float32Array | Float32Array[]> {
     return this.withPrompt(input, "passage", options);
   }
 
@@ -181,19 +187,21 @@ export class TextEmbedding implements Embedder {
   /**
    * Step 1 of 2 for callers that batch across requests (the server): validates and tokenizes
    * texts with the model's prompt, truncating or failing on over-long inputs as asked.
+   * `maxTokens` may lower the model's limit (a server's --max-input-tokens); it never raises it.
    */
-  async encode(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Encoding[]> {
+  async encode(texts: readonly string[], options: EmbedCallOptions & { maxTokens?: number } = {}): Promise<Encoding[]> {
     this.assertLive();
     texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
     const call = this.callOptions(options);
+    const maxTokens = Math.min(options.maxTokens ?? this.spec.maxTokens, this.spec.maxTokens);
     const prefix = promptFor(this.spec, call.promptName);
     const encodings = await this.parts.tokenizer.encode(prefix ? texts.map((t) => prefix + t) : texts, {
-      maxTokens: this.spec.maxTokens,
+      maxTokens,
       truncate: call.truncate,
       direction: call.truncationDirection,
     });
-    const bad = encodings.findIndex((e) => e.ids.length > this.spec.maxTokens);
-    if (bad >= 0) throw tooLongError(`inputs[${bad}]`, encodings[bad]!.originalLength, this.spec.maxTokens);
+    const bad = encodings.findIndex((e) => e.ids.length > maxTokens);
+    if (bad >= 0) throw tooLongError(`inputs[${bad}]`, encodings[bad]!.originalLength, maxTokens);
     return encodings;
   }
 
@@ -205,7 +213,9 @@ export class TextEmbedding implements Embedder {
     this.assertLive();
     const call = this.callOptions(options);
     const batching =
-      options.batchSize === undefined ? this.batching : resolveBatching({ ...this.batching, batchSize: options.batchSize });
+      options.batchSize === undefined
+        ? this.batching
+        : resolveBatching({ ...this.batching, batchSize: options.batchSize });
     return runEncodings(this.parts, this.queue, encodings, call, batching);
   }
 
@@ -234,7 +244,10 @@ export class TextEmbedding implements Embedder {
 
   private assertLive(): void {
     if (this.disposed) {
-      throw new EmbedkitError(ERROR_CODES.DISPOSED, `the model ${this.modelId} was disposed; create a new TextEmbedding`);
+      throw new EmbedkitError(
+        ERROR_CODES.DISPOSED,
+        `the model ${this.modelId} was disposed; create a new TextEmbedding`,
+      );
     }
   }
 
@@ -243,7 +256,9 @@ export class TextEmbedding implements Embedder {
       truncate: options.truncate ?? this.defaults.truncate,
       truncationDirection: options.truncationDirection ?? this.defaults.truncationDirection,
       dimensions:
-        options.dimensions !== undefined ? resolveDimensions(options.dimensions, this.spec.dim) : this.defaults.dimensions,
+        options.dimensions !== undefined
+          ? resolveDimensions(options.dimensions, this.spec.dim)
+          : this.defaults.dimensions,
       normalize: options.normalize ?? this.defaults.normalize,
     };
     if (options.promptName !== undefined) call.promptName = options.promptName;
@@ -253,12 +268,18 @@ export class TextEmbedding implements Embedder {
   /** Reads inputs window by window; validation errors are raised after earlier windows are out. */
   private async *embedWindows(inputs: Input, options: EmbedCallOptions): AsyncGenerator<EncodedWindow> {
     this.assertLive();
-    if (inputs === null || typeof inputs !== "object" || !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)) {
+    if (
+      inputs === null ||
+      typeof inputs !== "object" ||
+      !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)
+    ) {
       throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "inputs must be an iterable of strings", { field: "inputs" });
     }
     const call = this.callOptions(options);
     const batching =
-      options.batchSize === undefined ? this.batching : resolveBatching({ ...this.batching, batchSize: options.batchSize, windowSize: undefined });
+      options.batchSize === undefined
+        ? this.batching
+        : resolveBatching({ ...this.batching, batchSize: options.batchSize, windowSize: undefined });
     const windowSize = Math.ceil(batching.windowSize / batching.batchSize) * batching.batchSize;
     let window: string[] = [];
     let first = 0;

@@ -1,0 +1,220 @@
+/**
+ * L5: what /embed and /v1/embeddings share: input limits -> tokenize (off the inference path)
+ * -> the batch queue -> per-request post-processing (normalize, Matryoshka dimensions).
+ *
+ * Documented choices:
+ * - An empty input list and an empty string are refused (422 `empty`), as TEI does; a
+ *   whitespace-only string is embedded.
+ * - Token-id inputs (/v1 only) are used as given: they must include the model's special tokens,
+ *   every id must be in the vocabulary, and over-long id lists are refused, never cut.
+ * - The batch runs un-normalized at full dimension; each request then gets its own
+ *   normalization and dimensions, so requests with different options share inference calls.
+ */
+import type { TextEmbedding } from "../embed/text-embedding.js";
+import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
+import { l2NormalizeInPlace, truncateDims } from "../pooling/normalize.js";
+import type { Encoding, PromptName, TruncationDirection } from "../types.js";
+import type { Permit } from "./admission.js";
+import type { Batcher } from "./batcher.js";
+import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
+
+export interface InputLimits {
+  readonly maxClientBatchSize: number;
+  readonly maxInputChars: number;
+  /** Tokens per input, special tokens included (at most the model's limit). */
+  readonly maxInputTokens: number;
+}
+
+export type EmbedInputs = { readonly texts: readonly string[] } | { readonly ids: readonly (readonly number[])[] };
+
+export interface EmbedJob {
+  readonly inputs: EmbedInputs;
+  /** How inputs are named in errors: "inputs" (TEI) or "input" (OpenAI). */
+  readonly field: string;
+  readonly truncate: boolean;
+  readonly truncationDirection: TruncationDirection;
+  readonly promptName?: PromptName | undefined;
+  readonly normalize: boolean;
+  readonly dimensions?: number | undefined;
+  /** Appended to the over-long error, e.g. how to allow truncation on this route. */
+  readonly tooLongHint?: string;
+}
+
+/** Filled in while a request is handled; becomes timing headers, the log line and metrics. */
+export interface Timings {
+  tokenizationMs?: number;
+  queueMs?: number;
+  inferenceMs?: number;
+  inputs?: number;
+  tokens?: number;
+  characters?: number;
+}
+
+export interface JobContext {
+  readonly signal: AbortSignal;
+  readonly permit: Permit;
+  readonly timings: Timings;
+}
+
+export function clientClosed(): ServerError {
+  return new ServerError(
+    SERVER_ERROR_CODES.CLIENT_CLOSED,
+    "the client closed the connection before the answer was ready",
+  );
+}
+
+/** The checks every text-taking route makes before any work: count, emptiness, size. */
+export function checkTexts(texts: readonly string[], field: string, limits: InputLimits): void {
+  checkCount(texts.length, field, limits);
+  texts.forEach((t, i) => {
+    if (t.length === 0) {
+      throw new ServerError(
+        SERVER_ERROR_CODES.EMPTY_INPUT,
+        `\`${field}[${i}]\` is an empty string; send text to embed`,
+        { field: `${field}[${i}]` },
+      );
+    }
+    if (t.length > limits.maxInputChars) {
+      throw new ServerError(
+        SERVER_ERROR_CODES.INPUT_TOO_LARGE,
+        `\`${field}[${i}]\` has ${t.length} characters; the limit is ${limits.maxInputChars} (--max-input-chars)`,
+        { field: `${field}[${i}]`, characters: t.length, limit: limits.maxInputChars },
+      );
+    }
+  });
+}
+
+function checkCount(n: number, field: string, limits: InputLimits): void {
+  if (n === 0)
+    throw new ServerError(SERVER_ERROR_CODES.EMPTY_INPUT, `\`${field}\` is empty; send at least one input`, { field });
+  if (n > limits.maxClientBatchSize) {
+    throw new EmbedkitError(
+      ERROR_CODES.TOO_MANY_INPUTS,
+      `\`${field}\` holds ${n} inputs; the limit is ${limits.maxClientBatchSize} per request (--max-client-batch-size)`,
+      { field, count: n, limit: limits.maxClientBatchSize },
+    );
+  }
+}
+
+/** Checks token ids against the vocabulary; `field` names the list, e.g. "ids[2]". */
+export function checkIds(ids: readonly number[], field: string, vocabSize: number): void {
+  const bad = ids.findIndex((id) => id >= vocabSize);
+  if (bad >= 0) {
+    throw new ServerError(
+      SERVER_ERROR_CODES.INVALID_REQUEST,
+      `\`${field}[${bad}]\` is token id ${ids[bad]}; the model's vocabulary has ids 0 to ${vocabSize - 1}`,
+      { field: `${field}[${bad}]` },
+    );
+  }
+}
+
+export interface EmbedOutcome {
+  readonly vectors: Float32Array[];
+  /** Tokens each input was run with (after truncation, special tokens and prompt included). */
+  readonly tokenCounts: number[];
+}
+
+export class EmbedService {
+  constructor(
+    private readonly model: TextEmbedding,
+    private readonly batcher: Batcher,
+    readonly limits: InputLimits,
+    /** Inputs of requests whose client went away before they were queued. */
+    private readonly onDropped: (inputs: number) => void = () => undefined,
+  ) {}
+
+  async embed(job: EmbedJob, ctx: JobContext): Promise<EmbedOutcome> {
+    const { field } = job;
+    const count = "texts" in job.inputs ? job.inputs.texts.length : job.inputs.ids.length;
+    checkCount(count, field, this.limits);
+    if ("texts" in job.inputs) checkTexts(job.inputs.texts, field, this.limits);
+    if (job.dimensions !== undefined && job.dimensions > this.model.spec.dim) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `\`dimensions\` must be from 1 to ${this.model.spec.dim} (the model's dimension), got ${job.dimensions}`,
+        { field: "dimensions", value: job.dimensions, max: this.model.spec.dim },
+      );
+    }
+    ctx.permit.addInputs(count);
+    if (ctx.signal.aborted) {
+      this.onDropped(count);
+      throw clientClosed();
+    }
+
+    const arrived = this.batcher.expect();
+    let encodings: Encoding[];
+    const t0 = performance.now();
+    try {
+      encodings = await this.encode(job);
+    } catch (e) {
+      arrived();
+      throw e;
+    }
+    ctx.timings.tokenizationMs = performance.now() - t0;
+    if (ctx.signal.aborted) {
+      arrived();
+      this.onDropped(count);
+      throw clientClosed();
+    }
+    const pending = this.batcher.submit(encodings, ctx.signal, clientClosed);
+    arrived();
+    const result = await pending;
+    ctx.timings.queueMs = result.queueMs;
+    ctx.timings.inferenceMs = result.inferenceMs;
+    const tokenCounts = encodings.map((e) => e.ids.length);
+    ctx.timings.inputs = count;
+    ctx.timings.tokens = tokenCounts.reduce((a, b) => a + b, 0);
+    if ("texts" in job.inputs) ctx.timings.characters = job.inputs.texts.reduce((a, t) => a + t.length, 0);
+    return { vectors: result.vectors.map((v) => postProcess(v, job.normalize, job.dimensions)), tokenCounts };
+  }
+
+  private async encode(job: EmbedJob): Promise<Encoding[]> {
+    const { field } = job;
+    const maxTokens = this.limits.maxInputTokens;
+    if ("ids" in job.inputs) {
+      const vocab = this.model.tokenizer.vocabSize;
+      return job.inputs.ids.map((ids, i) => {
+        const name = `${field}[${i}]`;
+        if (ids.length === 0)
+          throw new ServerError(SERVER_ERROR_CODES.EMPTY_INPUT, `\`${name}\` is an empty list of token ids`, {
+            field: name,
+          });
+        checkIds(ids, name, vocab);
+        if (ids.length > maxTokens) throw tooLong(name, ids.length, maxTokens, "token-id inputs are never truncated");
+        return { ids: Int32Array.from(ids), typeIds: new Int32Array(ids.length), originalLength: ids.length };
+      });
+    }
+    try {
+      return await this.model.encode(job.inputs.texts, {
+        truncate: job.truncate,
+        truncationDirection: job.truncationDirection,
+        maxTokens,
+        ...(job.promptName !== undefined ? { promptName: job.promptName } : {}),
+      });
+    } catch (e) {
+      if (isEmbedkitError(e, ERROR_CODES.INPUT_TOO_LONG)) {
+        const index = /\[(\d+)\]/.exec(String(e.details["field"]))?.[1] ?? "?";
+        throw tooLong(`${field}[${index}]`, Number(e.details["tokens"]), maxTokens, job.tooLongHint);
+      }
+      throw e;
+    }
+  }
+}
+
+function tooLong(field: string, tokens: number, maxTokens: number, hint?: string): EmbedkitError {
+  return new EmbedkitError(
+    ERROR_CODES.INPUT_TOO_LONG,
+    `\`${field}\` has ${tokens} tokens; the limit is ${maxTokens}${hint ? ` (${hint})` : ""}`,
+    { field, tokens, maxTokens },
+  );
+}
+
+/** The same steps, in the same order, as the engine's own post-processing. */
+function postProcess(v: Float32Array, normalize: boolean, dimensions: number | undefined): Float32Array {
+  if (normalize) l2NormalizeInPlace(v);
+  if (dimensions !== undefined && dimensions < v.length) {
+    v = truncateDims(v, dimensions);
+    if (normalize) l2NormalizeInPlace(v);
+  }
+  return v;
+}

@@ -1,0 +1,78 @@
+/**
+ * L5: operations routes: GET /info, /health, /metrics, /openapi.json.
+ */
+import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
+import { defineRoute, type Route } from "./pipeline.js";
+import type { RouteDeps } from "./route-deps.js";
+import { infoResponse } from "./schemas.js";
+
+export function opsRoutes(deps: RouteDeps): Route[] {
+  const { model, config, metrics, service } = deps;
+  return [
+    defineRoute({
+      method: "GET",
+      paths: ["/info"],
+      operationId: "info",
+      summary: "The model and the server's limits.",
+      tag: "TEI",
+      dialect: "tei",
+      admitted: false,
+      response: infoResponse,
+      handle: () => ({
+        json: {
+          model_id: config.servedModelName ?? model.modelId,
+          model_sha: null,
+          model_dtype: { fp32: "float32", fp16: "float16", int8: "int8" }[model.quantization],
+          model_type: { embedding: { pooling: model.spec.pooling } },
+          dimension: model.spec.dim,
+          max_concurrent_requests: config.maxConcurrentRequests,
+          max_input_length: service.limits.maxInputTokens,
+          max_batch_tokens: deps.maxBatchTokens,
+          max_batch_requests: config.batching ? config.maxBatchSize : 1,
+          max_client_batch_size: config.maxClientBatchSize,
+          auto_truncate: config.autoTruncate,
+          batching: config.batching,
+          version: deps.version,
+        },
+      }),
+    }),
+    defineRoute({
+      method: "GET",
+      paths: ["/health"],
+      operationId: "health",
+      summary: "200 while the server takes requests; 503 while shutting down or after the model failed.",
+      tag: "TEI",
+      dialect: "tei",
+      admitted: false,
+      public: true,
+      duringShutdown: true,
+      handle: () => {
+        const why = deps.unhealthy();
+        if (why !== null) throw new ServerError(SERVER_ERROR_CODES.UNHEALTHY, why);
+        return { status: 200 };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      paths: ["/metrics"],
+      operationId: "metrics",
+      summary: "Prometheus metrics (text format 0.0.4).",
+      tag: "Operations",
+      dialect: "tei",
+      admitted: false,
+      duringShutdown: true,
+      responseContentType: "text/plain; version=0.0.4",
+      handle: () => ({ text: metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8" }),
+    }),
+    defineRoute({
+      method: "GET",
+      paths: ["/openapi.json"],
+      operationId: "openapi",
+      summary: "This document.",
+      tag: "Operations",
+      dialect: "tei",
+      admitted: false,
+      handle: () => ({ json: deps.openapi() }),
+    }),
+  ];
+}

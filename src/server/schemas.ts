@@ -1,0 +1,141 @@
+/**
+ * L5: the request and response bodies of every route, as zod schemas. Requests are parsed
+ * here once (parse, don't validate); the OpenAPI document is generated from the same schemas.
+ * TEI's optional fields may also be `null`, as its serde structs accept.
+ */
+import { z } from "zod";
+
+const texts = z.union([z.string(), z.array(z.string())], { error: "must be a string or an array of strings" });
+const promptName = z.enum(["query", "passage", "symmetric"]).nullish().describe("The model's prompt to prepend.");
+const dimensions = z
+  .number()
+  .int()
+  .min(1)
+  .nullish()
+  .describe("Matryoshka: keep the first N components (renormalized).");
+const tokenId = z.number().int().min(0);
+
+export const embedRequest = z
+  .object({
+    inputs: texts.describe("A text, or a list of texts (split into batches server-side)."),
+    normalize: z.boolean().nullish().describe("L2-normalize the vectors. Default true."),
+    truncate: z
+      .boolean()
+      .nullish()
+      .describe("Cut inputs over the model's token limit instead of refusing them. Default false (--auto-truncate)."),
+    truncation_direction: z
+      .enum(["right", "left", "Right", "Left"])
+      .nullish()
+      .describe("Which end of an over-long input is cut. Default right."),
+    prompt_name: promptName,
+    dimensions,
+  })
+  .meta({ id: "EmbedRequest" });
+
+export const embedResponse = z.array(z.array(z.number())).meta({ id: "EmbedResponse" });
+
+export const openaiEmbeddingRequest = z
+  .object({
+    input: z
+      .union([z.string(), z.array(z.string()), z.array(tokenId), z.array(z.array(tokenId))], {
+        error: "must be a string, an array of strings, an array of token ids or an array of arrays of token ids",
+      })
+      .describe("Text(s) to embed, or token ids (used as given: include the model's special tokens)."),
+    model: z.string().nullish().describe("Accepted and ignored: the server runs one model."),
+    encoding_format: z
+      .enum(["float", "base64"])
+      .nullish()
+      .describe("base64: little-endian float32 bytes. Default float."),
+    dimensions,
+    user: z.string().nullish(),
+  })
+  .meta({ id: "OpenAIEmbeddingRequest" });
+
+export const openaiEmbeddingResponse = z
+  .object({
+    object: z.literal("list"),
+    data: z.array(
+      z.object({
+        object: z.literal("embedding"),
+        index: z.number().int(),
+        embedding: z.union([z.array(z.number()), z.string()]),
+      }),
+    ),
+    model: z.string(),
+    usage: z.object({ prompt_tokens: z.number().int(), total_tokens: z.number().int() }),
+  })
+  .meta({ id: "OpenAIEmbeddingResponse" });
+
+export const tokenizeRequest = z
+  .object({
+    inputs: texts,
+    add_special_tokens: z.boolean().nullish().describe("Include the model's special tokens. Default true."),
+    prompt_name: promptName,
+  })
+  .meta({ id: "TokenizeRequest" });
+
+export const tokenizeResponse = z
+  .array(
+    z.array(
+      z.object({
+        id: z.number().int(),
+        text: z.string(),
+        special: z.boolean(),
+        start: z
+          .number()
+          .int()
+          .nullable()
+          .describe("Character offset of the token in the input (null for special tokens)."),
+        stop: z.number().int().nullable(),
+      }),
+    ),
+  )
+  .meta({ id: "TokenizeResponse" });
+
+export const decodeRequest = z
+  .object({
+    ids: z.union([z.array(tokenId), z.array(z.array(tokenId))], {
+      error: "must be an array of token ids or an array of such arrays",
+    }),
+    skip_special_tokens: z.boolean().nullish().describe("Default true."),
+  })
+  .meta({ id: "DecodeRequest" });
+
+export const decodeResponse = z.array(z.string()).meta({ id: "DecodeResponse" });
+
+export const infoResponse = z
+  .object({
+    model_id: z.string(),
+    model_sha: z.string().nullable(),
+    model_dtype: z.string(),
+    model_type: z.object({ embedding: z.object({ pooling: z.string() }) }),
+    dimension: z.number().int(),
+    max_concurrent_requests: z.number().int(),
+    max_input_length: z.number().int(),
+    max_batch_tokens: z.number().int(),
+    max_batch_requests: z.number().int(),
+    max_client_batch_size: z.number().int(),
+    auto_truncate: z.boolean(),
+    batching: z.boolean(),
+    version: z.string(),
+  })
+  .meta({ id: "Info" });
+
+export const teiError = z.object({ error: z.string(), error_type: z.string() }).meta({ id: "ErrorResponse" });
+
+export const openaiError = z
+  .object({
+    error: z.object({
+      message: z.string(),
+      type: z.string(),
+      param: z.string().nullable(),
+      code: z.string().nullable(),
+    }),
+  })
+  .meta({ id: "OpenAIErrorResponse" });
+
+export type EmbedRequest = z.output<typeof embedRequest>;
+export type OpenAIEmbeddingRequest = z.output<typeof openaiEmbeddingRequest>;
+export type TokenizeRequest = z.output<typeof tokenizeRequest>;
+export type DecodeRequest = z.output<typeof decodeRequest>;
+export type TokenizeResponse = z.output<typeof tokenizeResponse>;

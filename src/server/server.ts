@@ -1,0 +1,188 @@
+/**
+ * L5: the embedkit HTTP server: one node:http server, one pipeline, one route table, one
+ * batcher, one model. `startServer` listens; `close()` shuts down gracefully: stop accepting
+ * connections, answer 503 to new requests on open connections, finish every in-flight request,
+ * stop the batcher, then dispose the model.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino, type Logger } from "pino";
+import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embedding.js";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { Admission } from "./admission.js";
+import { Batcher } from "./batcher.js";
+import { EmbedService } from "./embed-service.js";
+import { buildOpenApi } from "./openapi.js";
+import { createPipeline, type Route } from "./pipeline.js";
+import type { RouteDeps } from "./route-deps.js";
+import { openaiRoutes } from "./routes-openai.js";
+import { opsRoutes } from "./routes-ops.js";
+import { teiRoutes } from "./routes-tei.js";
+import { DEFAULT_MAX_BATCH_TOKENS, type ServerConfig } from "./server-config.js";
+
+/** The engine's own default budget (16384): a packed batch always fits in one runtime call. */
+const DEFAULT_ENGINE_BATCH_TOKENS = 16384;
+import { ServerMetrics } from "./server-metrics.js";
+
+export interface ServerOptions {
+  readonly config: ServerConfig;
+  /** An open model; see modelOptionsFor() for the engine options that match the config. */
+  readonly model: TextEmbedding;
+  /** Default: pino JSON lines on stdout at config.logLevel. */
+  readonly logger?: Logger;
+  /** Dispose the model when the server is closed. Default true. */
+  readonly disposeModel?: boolean;
+  /** Reported by /info. */
+  readonly version?: string;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: ServerMetrics;
+  readonly logger: Logger;
+  /** Graceful shutdown; resolves when in-flight requests are answered and the model disposed. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The engine options a server's model should be opened with, so one packed batch is one runtime call. */
+export function modelOptionsFor(config: ServerConfig): TextEmbeddingOptions {
+  return {
+    model: config.model,
+    quantization: config.quantization,
+    batchSize: config.maxBatchSize,
+    // The engine's budget must not split a packed batch: at least the batcher's.
+    maxBatchTokens: Math.max(config.maxBatchTokens ?? 0, DEFAULT_ENGINE_BATCH_TOKENS),
+    ...(config.threads !== undefined ? { intraOpThreads: config.threads } : {}),
+  };
+}
+
+function invalid(field: string, message: string): EmbedkitError {
+  return new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${field} ${message}`, { field });
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, model } = options;
+  const maxInputTokens = config.maxInputTokens ?? model.maxTokens;
+  if (maxInputTokens > model.maxTokens) {
+    throw invalid("maxInputTokens", `is ${maxInputTokens}, over the model's limit of ${model.maxTokens} tokens`);
+  }
+  const maxBatchTokens = config.maxBatchTokens ?? Math.max(DEFAULT_MAX_BATCH_TOKENS, maxInputTokens);
+  if (maxBatchTokens < maxInputTokens) {
+    throw invalid(
+      "maxBatchTokens",
+      `is ${maxBatchTokens}; it must hold one input of maxInputTokens (${maxInputTokens})`,
+    );
+  }
+  const logger = options.logger ?? pino({ name: "embedkit", level: config.logLevel });
+  const metrics = new ServerMetrics();
+  let lastFailure: string | null = null;
+  const batcher = new Batcher(
+    (encodings) => model.embedEncodings(encodings, { normalize: false }),
+    {
+      maxBatchTokens,
+      maxBatchSize: config.maxBatchSize,
+      maxWaitMs: config.maxWaitMs,
+      crossRequest: config.batching,
+    },
+    {
+      onBatch: (b) => {
+        metrics.batch(b);
+        metrics.queuedInputs.set(batcher.queued);
+        lastFailure = b.failed ? "the last inference call failed; see the server log" : null;
+      },
+      onDropped: (rows) => metrics.dropped.inc({}, rows),
+    },
+  );
+  const service = new EmbedService(
+    model,
+    batcher,
+    {
+      maxClientBatchSize: config.maxClientBatchSize,
+      maxInputChars: config.maxInputChars,
+      maxInputTokens,
+    },
+    (inputs) => metrics.dropped.inc({}, inputs),
+  );
+  const admission = new Admission(config.maxConcurrentRequests, config.maxQueuedInputs);
+  let shuttingDown = false;
+  let openapi: unknown;
+  const deps: RouteDeps = {
+    model,
+    service,
+    config,
+    metrics,
+    version: options.version ?? "unknown",
+    maxBatchTokens,
+    unhealthy: () => (shuttingDown ? "the server is shutting down" : lastFailure),
+    openapi: () =>
+      (openapi ??= buildOpenApi(routes, {
+        title: "embedkit",
+        version: options.version ?? "unknown",
+        description: `Text embeddings with ${model.modelId}: TEI routes and OpenAI's embeddings API.`,
+      })),
+  };
+  const routes: Route[] = [...teiRoutes(deps), ...openaiRoutes(deps), ...opsRoutes(deps)];
+  const handler = createPipeline({
+    routes,
+    admission,
+    metrics,
+    logger,
+    cors: { allowOrigin: config.corsAllowOrigin, maxAgeSeconds: config.corsMaxAgeSeconds },
+    apiKey: config.apiKey,
+    maxBodyBytes: config.maxBodyBytes,
+    isShuttingDown: () => shuttingDown,
+  });
+
+  const server: Server = createServer(
+    { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
+    handler,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info(
+    {
+      url,
+      port,
+      model: model.modelId,
+      batching: config.batching,
+      maxBatchTokens,
+      auth: config.apiKey !== undefined,
+    },
+    "listening",
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      logger.info({ inflight: admission.activeRequests }, "shutting down: finishing in-flight requests");
+      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs);
+      });
+      const expired = await Promise.race([admission.idle().then(() => false), timedOut]);
+      if (expired)
+        logger.warn({ inflight: admission.activeRequests }, "shutdown timeout: closing remaining connections");
+      server.closeIdleConnections();
+      if (expired) server.closeAllConnections();
+      await Promise.race([listenerClosed, timedOut]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await batcher.close();
+      if (options.disposeModel ?? true) await model.dispose();
+      logger.info("stopped");
+    })());
+
+  return { url, port, metrics, logger, close };
+}
