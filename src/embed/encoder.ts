@@ -51,6 +51,26 @@ export function tooLongError(field: string, tokens: number, maxTokens: number): 
 }
 
 /**
+ * Prepends the prompt and tokenizes, truncating to `maxTokens` when the call allows it. Returns
+ * the encodings and the index of the first one still over `maxTokens` (-1 when none): the
+ * one place that decides what "too long" means, for streams and for the server's encode().
+ */
+export async function tokenizeWithPrompt(
+  parts: EncoderParts,
+  texts: readonly string[],
+  call: PerCallOptions & { promptName?: PromptName },
+  maxTokens: number,
+): Promise<{ encodings: Encoding[]; firstTooLong: number }> {
+  const prefix = promptFor(parts.spec, call.promptName);
+  const encodings = await parts.tokenizer.encode(prefix ? texts.map((t) => prefix + t) : texts, {
+    maxTokens,
+    truncate: call.truncate,
+    direction: call.truncationDirection,
+  });
+  return { encodings, firstTooLong: encodings.findIndex((e) => e.ids.length > maxTokens) };
+}
+
+/**
  * Embeds an already validated window. `firstIndex` is the global index of texts[0], used to name
  * inputs in errors. With truncation off, an over-long text stops the window: the texts before it
  * are returned with `error` set, so the caller can hand them out before throwing.
@@ -63,27 +83,19 @@ export async function encodeWindow(
   call: PerCallOptions & { promptName?: PromptName },
   batching: BatchingOptions,
 ): Promise<EncodedWindow & { error?: EmbedkitError }> {
-  const { spec, tokenizer } = parts;
-  const prefix = promptFor(spec, call.promptName);
-  const prompted = prefix ? texts.map((t) => prefix + t) : texts;
-  let encodings = await tokenizer.encode(prompted, {
-    maxTokens: spec.maxTokens,
-    truncate: call.truncate,
-    direction: call.truncationDirection,
-  });
+  const { encodings, firstTooLong } = await tokenizeWithPrompt(parts, texts, call, parts.spec.maxTokens);
+  let kept = encodings;
   let error: EmbedkitError | undefined;
-  if (!call.truncate) {
-    const bad = encodings.findIndex((e) => e.ids.length > spec.maxTokens);
-    if (bad >= 0) {
-      error = tooLongError(`inputs[${firstIndex + bad}]`, encodings[bad]!.originalLength, spec.maxTokens);
-      encodings = encodings.slice(0, bad);
-    }
+  if (firstTooLong >= 0) {
+    const e = encodings[firstTooLong]!;
+    error = tooLongError(`inputs[${firstIndex + firstTooLong}]`, e.originalLength, parts.spec.maxTokens);
+    kept = encodings.slice(0, firstTooLong);
   }
-  const vectors = await runEncodings(parts, queue, encodings, call, batching);
+  const vectors = await runEncodings(parts, queue, kept, call, batching);
   const window: EncodedWindow & { error?: EmbedkitError } = {
     vectors,
-    tokenCounts: encodings.map((e) => e.originalLength),
-    truncated: encodings.map((e) => e.originalLength > e.ids.length),
+    tokenCounts: kept.map((e) => e.originalLength),
+    truncated: kept.map((e) => e.originalLength > e.ids.length),
   };
   if (error) window.error = error;
   return window;

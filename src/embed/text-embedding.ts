@@ -13,9 +13,9 @@ import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
 import {
   encodeWindow,
-  promptFor,
   RunQueue,
   runEncodings,
+  tokenizeWithPrompt,
   tooLongError,
   type EncodedWindow,
   type EncoderParts,
@@ -147,7 +147,7 @@ export class TextEmbedding implements Embedder {
     }
     texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`)); // fail before any work
     const result: DetailedEmbeddings = { vectors: [], tokenCounts: [], truncated: [] };
-    for await (const w of this.embedWindows(texts, options)) {
+    for await (const w of this.embedWindows(texts, options, true)) {
       result.vectors.push(...w.vectors);
       result.tokenCounts.push(...w.tokenCounts);
       result.truncated.push(...w.truncated);
@@ -194,14 +194,10 @@ export class TextEmbedding implements Embedder {
     texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
     const call = this.callOptions(options);
     const maxTokens = Math.min(options.maxTokens ?? this.spec.maxTokens, this.spec.maxTokens);
-    const prefix = promptFor(this.spec, call.promptName);
-    const encodings = await this.parts.tokenizer.encode(prefix ? texts.map((t) => prefix + t) : texts, {
-      maxTokens,
-      truncate: call.truncate,
-      direction: call.truncationDirection,
-    });
-    const bad = encodings.findIndex((e) => e.ids.length > maxTokens);
-    if (bad >= 0) throw tooLongError(`inputs[${bad}]`, encodings[bad]!.originalLength, maxTokens);
+    const { encodings, firstTooLong } = await tokenizeWithPrompt(this.parts, texts, call, maxTokens);
+    if (firstTooLong >= 0) {
+      throw tooLongError(`inputs[${firstTooLong}]`, encodings[firstTooLong]!.originalLength, maxTokens);
+    }
     return encodings;
   }
 
@@ -266,7 +262,12 @@ export class TextEmbedding implements Embedder {
   }
 
   /** Reads inputs window by window; validation errors are raised after earlier windows are out. */
-  private async *embedWindows(inputs: Input, options: EmbedCallOptions): AsyncGenerator<EncodedWindow> {
+  /** `validated`: the caller already checked every input (embedDetailed), so it is not checked again. */
+  private async *embedWindows(
+    inputs: Input,
+    options: EmbedCallOptions,
+    validated = false,
+  ): AsyncGenerator<EncodedWindow> {
     this.assertLive();
     if (
       inputs === null ||
@@ -297,12 +298,13 @@ export class TextEmbedding implements Embedder {
     let index = 0;
     const it = toAsyncIterator(inputs);
     for (;;) {
-      let item: unknown;
+      let item: string;
       try {
         const r = await it.next();
         if (r.done) break;
-        item = r.value;
-        assertTextInput(item, `inputs[${index}]`);
+        const value: unknown = r.value;
+        if (!validated) assertTextInput(value, `inputs[${index}]`);
+        item = value as string;
       } catch (e) {
         // A bad input, or a failing input source: hand out every vector before it, then fail.
         if (window.length > 0) yield await flush();

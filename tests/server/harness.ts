@@ -7,6 +7,7 @@ import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { parseServerConfig, type ServerConfigInput } from "../../src/server/server-config.js";
 import { modelOptionsFor, startServer, type RunningServer } from "../../src/server/server.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { cosineSimilarity } from "../../src/pooling/normalize.js";
 
 export interface TestServer extends RunningServer {
   /** Parsed JSON log lines written so far. */
@@ -62,16 +63,9 @@ export async function call(
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
+/** Cosine of a JSON vector (number[]) and an engine vector, through the library's own function. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
+  return cosineSimilarity(Float32Array.from(a), Float32Array.from(b));
 }
 
 /** Reads one histogram's _sum and _count from a /metrics text. */
