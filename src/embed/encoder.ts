@@ -6,9 +6,9 @@ import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { ModelSpec } from "../models/spec.js";
 import { l2NormalizeInPlace, layerNormInPlace, truncateDims } from "../pooling/normalize.js";
 import { poolBatch } from "../pooling/pool.js";
-import type { OnnxModel } from "../runtime/onnx-model.js";
+import type { ModelOutput, OnnxModel } from "../runtime/onnx-model.js";
 import type { TextTokenizer } from "../tokenizer/tokenizer.js";
-import type { Encoding, PromptName } from "../types.js";
+import type { Encoding, PaddedBatch, PromptName } from "../types.js";
 import type { BatchingOptions, PerCallOptions } from "./engine-options.js";
 import { padBatch } from "./pad-batch.js";
 import { planBatches } from "./plan-batches.js";
@@ -30,16 +30,6 @@ export interface EncoderParts {
 
 export function promptFor(spec: ModelSpec, name: PromptName | undefined): string {
   return name === undefined ? "" : spec.prompts[name];
-}
-
-/** Serializes runtime calls: one batch at a time uses all intra-op threads. */
-export class RunQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(task, task);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
 }
 
 export function tooLongError(field: string, tokens: number, maxTokens: number): EmbedkitError {
@@ -77,7 +67,6 @@ export async function tokenizeWithPrompt(
  */
 export async function encodeWindow(
   parts: EncoderParts,
-  queue: RunQueue,
   texts: readonly string[],
   firstIndex: number,
   call: PerCallOptions & { promptName?: PromptName },
@@ -91,7 +80,7 @@ export async function encodeWindow(
     error = tooLongError(`inputs[${firstIndex + firstTooLong}]`, e.originalLength, parts.spec.maxTokens);
     kept = encodings.slice(0, firstTooLong);
   }
-  const vectors = await runEncodings(parts, queue, kept, call, batching);
+  const vectors = await runEncodings(parts, kept, call, batching);
   const window: EncodedWindow & { error?: EmbedkitError } = {
     vectors,
     tokenCounts: kept.map((e) => e.originalLength),
@@ -107,40 +96,55 @@ export interface PostProcessing {
   readonly dimensions: number | undefined;
 }
 
-/** Runs encodings through the model in length-sorted batches; vectors come back in input order. */
+/**
+ * Runs encodings through the model in length-sorted batches; vectors come back in input order.
+ * One batch more than the model has sessions is kept in flight, so a session never waits for
+ * this thread to pool the previous batch and pad the next one.
+ */
 export async function runEncodings(
   parts: EncoderParts,
-  queue: RunQueue,
   encodings: readonly Encoding[],
   post: PostProcessing,
   batching: BatchingOptions,
 ): Promise<Float32Array[]> {
-  const { dimensions, normalize } = post;
   const { spec, model } = parts;
   const out = new Array<Float32Array>(encodings.length);
   const plan = planBatches(
     encodings.map((e) => e.ids.length),
     batching,
   );
-  for (const rows of plan) {
+  const inFlight: { rows: number[]; batch: PaddedBatch; result: Promise<ModelOutput> }[] = [];
+  let next = 0;
+  const submit = (): void => {
+    const rows = plan[next++]!;
     const batch = padBatch(rows.map((i) => encodings[i]!));
-    const result = await queue.run(() => model.run(batch));
-    let pooled: Float32Array[];
-    if (result.kind === "tokens") {
-      pooled = poolBatch(result.value, batch.attentionMask, spec.pooling);
-    } else {
-      pooled = rows.map((_, r) => result.data.slice(r * result.hidden, (r + 1) * result.hidden));
-    }
+    const result = model.run(batch);
+    result.catch(() => undefined); // awaited below in order; this only keeps a later failure from being "unhandled"
+    inFlight.push({ rows, batch, result });
+  };
+  while (next < plan.length && inFlight.length <= model.sessions) submit();
+  while (inFlight.length > 0) {
+    const { rows, batch, result } = inFlight.shift()!;
+    const output = await result;
+    if (next < plan.length) submit();
+    const pooled =
+      output.kind === "tokens"
+        ? poolBatch(output.value, batch.attentionMask, spec.pooling)
+        : rows.map((_, r) => output.data.slice(r * output.hidden, (r + 1) * output.hidden));
     rows.forEach((i, r) => {
-      let v = pooled[r]!;
-      if (spec.layerNormAfterPooling) layerNormInPlace(v);
-      if (normalize) l2NormalizeInPlace(v);
-      if (dimensions !== undefined && dimensions < v.length) {
-        v = truncateDims(v, dimensions);
-        if (normalize) l2NormalizeInPlace(v);
-      }
-      out[i] = v;
+      out[i] = postProcess(pooled[r]!, spec, post);
     });
   }
   return out;
+}
+
+function postProcess(pooled: Float32Array, spec: ModelSpec, post: PostProcessing): Float32Array {
+  let v = pooled;
+  if (spec.layerNormAfterPooling) layerNormInPlace(v);
+  if (post.normalize) l2NormalizeInPlace(v);
+  if (post.dimensions !== undefined && post.dimensions < v.length) {
+    v = truncateDims(v, post.dimensions);
+    if (post.normalize) l2NormalizeInPlace(v);
+  }
+  return v;
 }

@@ -8,12 +8,11 @@ import type { LocalModelOverrides } from "../hub/local.js";
 import { resolveModelFiles } from "../hub/resolve.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
-import { loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
+import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
 import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
 import {
   encodeWindow,
-  RunQueue,
   runEncodings,
   tokenizeWithPrompt,
   tooLongError,
@@ -61,10 +60,12 @@ export class TextEmbedding implements Embedder {
   /** Where the model's files were found. */
   readonly modelDir: string;
   private readonly parts: EncoderParts;
-  private readonly queue = new RunQueue();
   private readonly batching: BatchingOptions;
   private readonly defaults: PerCallOptions;
-  private disposed = false;
+  /** Set by dispose(): new calls are refused, calls already started finish first. */
+  private disposing: Promise<void> | undefined;
+  /** Whole-result calls (embedAll, encode, embedEncodings...) that dispose() lets finish. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(
     init: { modelId: string; spec: ModelSpec; quantization: Quantization; dir: string },
@@ -89,6 +90,7 @@ export class TextEmbedding implements Embedder {
   /** Loads a model (downloading it into the cache unless offline) and prepares the runtime. */
   static async create(options: TextEmbeddingOptions = {}): Promise<TextEmbedding> {
     resolveBatching(options); // fail on bad options before any download
+    checkRuntimeOptions(options);
     const store = storeConfigFromEnv(undefined, options.store ?? {});
     const resolved = await resolveModelFiles({
       model: options.model ?? DEFAULT_MODEL,
@@ -142,17 +144,20 @@ export class TextEmbedding implements Embedder {
 
   /** Like embedAll, and also says how many tokens each text had and whether it was truncated. */
   async embedDetailed(texts: readonly string[], options: EmbedCallOptions = {}): Promise<DetailedEmbeddings> {
+    this.assertLive();
     if (!Array.isArray(texts)) {
       throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "inputs must be an array of strings", { field: "inputs" });
     }
     texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`)); // fail before any work
-    const result: DetailedEmbeddings = { vectors: [], tokenCounts: [], truncated: [] };
-    for await (const w of this.embedWindows(texts, options, true)) {
-      result.vectors.push(...w.vectors);
-      result.tokenCounts.push(...w.tokenCounts);
-      result.truncated.push(...w.truncated);
-    }
-    return result;
+    return this.track(async () => {
+      const result: DetailedEmbeddings = { vectors: [], tokenCounts: [], truncated: [] };
+      for await (const w of this.embedWindows(texts, options, { whole: true })) {
+        result.vectors.push(...w.vectors);
+        result.tokenCounts.push(...w.tokenCounts);
+        result.truncated.push(...w.truncated);
+      }
+      return result;
+    });
   }
 
   /** Embeds retrieval queries with the model's query prompt (e.g. BGE's instruction, E5's "query: "). */
@@ -180,7 +185,9 @@ export class TextEmbedding implements Embedder {
     this.assertLive();
     const list = typeof texts === "string" ? [texts] : texts;
     list.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
-    const enc = await this.parts.tokenizer.encode(list, { maxTokens: this.spec.maxTokens, truncate: false });
+    const enc = await this.track(() =>
+      this.parts.tokenizer.encode(list, { maxTokens: this.spec.maxTokens, truncate: false }),
+    );
     return enc.map((e) => e.originalLength);
   }
 
@@ -194,7 +201,7 @@ export class TextEmbedding implements Embedder {
     texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
     const call = this.callOptions(options);
     const maxTokens = Math.min(options.maxTokens ?? this.spec.maxTokens, this.spec.maxTokens);
-    const { encodings, firstTooLong } = await tokenizeWithPrompt(this.parts, texts, call, maxTokens);
+    const { encodings, firstTooLong } = await this.track(() => tokenizeWithPrompt(this.parts, texts, call, maxTokens));
     if (firstTooLong >= 0) {
       throw tooLongError(`inputs[${firstTooLong}]`, encodings[firstTooLong]!.originalLength, maxTokens);
     }
@@ -212,7 +219,7 @@ export class TextEmbedding implements Embedder {
       options.batchSize === undefined
         ? this.batching
         : resolveBatching({ ...this.batching, batchSize: options.batchSize });
-    return runEncodings(this.parts, this.queue, encodings, call, batching);
+    return this.track(() => runEncodings(this.parts, encodings, call, batching));
   }
 
   /** The tokenizer, for token-level introspection (ids, tokens, decode). */
@@ -221,12 +228,26 @@ export class TextEmbedding implements Embedder {
     return this.parts.tokenizer;
   }
 
-  /** Releases the native session and tokenizer. Further calls throw a `disposed` error. */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.queue.run(() => this.parts.model.dispose());
-    this.parts.tokenizer.dispose();
+  /**
+   * Releases the runtime sessions and the tokenizer. Calls already started finish first (a
+   * stream stops at its next window); calls made from now on throw a `disposed` error.
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      await Promise.allSettled([...this.inFlight]);
+      await this.parts.model.dispose();
+      this.parts.tokenizer.dispose();
+    })();
+    return this.disposing;
+  }
+
+  /** Runs a whole-result call so that dispose() waits for it. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    const p = work();
+    this.inFlight.add(p);
+    const forget = (): void => void this.inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
   }
 
   private async withPrompt(
@@ -239,7 +260,7 @@ export class TextEmbedding implements Embedder {
   }
 
   private assertLive(): void {
-    if (this.disposed) {
+    if (this.disposing) {
       throw new EmbedkitError(
         ERROR_CODES.DISPOSED,
         `the model ${this.modelId} was disposed; create a new TextEmbedding`,
@@ -261,12 +282,15 @@ export class TextEmbedding implements Embedder {
     return call;
   }
 
-  /** Reads inputs window by window; validation errors are raised after earlier windows are out. */
-  /** `validated`: the caller already checked every input (embedDetailed), so it is not checked again. */
+  /**
+   * Reads inputs window by window; validation errors are raised after earlier windows are out.
+   * `whole`: the caller (embedDetailed) already checked every input and is tracked, so dispose()
+   * waits for it; a stream is not tracked and stops at its next window once dispose() is called.
+   */
   private async *embedWindows(
     inputs: Input,
     options: EmbedCallOptions,
-    validated = false,
+    { whole }: { whole: boolean } = { whole: false },
   ): AsyncGenerator<EncodedWindow> {
     this.assertLive();
     if (
@@ -286,8 +310,8 @@ export class TextEmbedding implements Embedder {
     let first = 0;
     let pendingError: EmbedkitError | undefined;
     const flush = async (): Promise<EncodedWindow> => {
-      this.assertLive();
-      const w = await encodeWindow(this.parts, this.queue, window, first, call, batching);
+      if (!whole) this.assertLive();
+      const w = await encodeWindow(this.parts, window, first, call, batching);
       first += window.length;
       window = [];
       if (w.error) {
@@ -303,7 +327,7 @@ export class TextEmbedding implements Embedder {
         const r = await it.next();
         if (r.done) break;
         const value: unknown = r.value;
-        if (!validated) assertTextInput(value, `inputs[${index}]`);
+        if (!whole) assertTextInput(value, `inputs[${index}]`);
         item = value as string;
       } catch (e) {
         // A bad input, or a failing input source: hand out every vector before it, then fail.

@@ -1,127 +1,51 @@
 /**
- * L2: the ONLY importer of onnxruntime-node. Exposes our own small interface: typed arrays in,
- * typed arrays out, explicit dispose().
+ * L2: the runtime adapter's entry point. Loads an ONNX model into sessions in worker threads (the
+ * default) or on the calling thread; either way callers get the same small OnnxModel interface.
  */
-import * as ort from "onnxruntime-node";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import type { PaddedBatch, TokenEmbeddings } from "../types.js";
+import { openOnnxSession } from "./onnx-session.js";
+import type { OnnxModel, RuntimeOptions } from "./runtime-types.js";
+import { loadInWorkers } from "./worker-model.js";
 
-export interface RuntimeOptions {
-  /** Threads used inside one operator (matrix multiply). Default: all available cores. */
-  readonly intraOpThreads?: number;
-  /** Graph optimization level. Default "all". */
-  readonly graphOptimization?: "disabled" | "basic" | "extended" | "all";
-  /** Keep ONNX Runtime's CPU memory arena (faster; holds peak memory). Default true. */
-  readonly memoryArena?: boolean;
+export type { ModelOutput, OnnxModel, RuntimeOptions } from "./runtime-types.js";
+
+const MAX_SESSIONS = 64;
+
+function invalid(field: string, expected: string, value: unknown): EmbedkitError {
+  return new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${field} must be ${expected}, got ${JSON.stringify(value)}`, {
+    field,
+    value,
+  });
 }
 
-/** What the graph gives back: per-token vectors to pool, or vectors already pooled by the graph. */
-export type ModelOutput =
-  | { readonly kind: "tokens"; readonly value: TokenEmbeddings }
-  | { readonly kind: "pooled"; readonly data: Float32Array; readonly batchSize: number; readonly hidden: number };
-
-export interface OnnxModel {
-  readonly inputNames: readonly string[];
-  readonly outputName: string;
-  /** True when the graph takes token_type_ids. */
-  readonly usesTokenTypeIds: boolean;
-  run(batch: PaddedBatch): Promise<ModelOutput>;
-  dispose(): Promise<void>;
-}
-
-const TOKEN_OUTPUT_NAMES = ["last_hidden_state", "token_embeddings", "hidden_states", "output_0"];
-const POOLED_OUTPUT_NAMES = ["sentence_embedding", "pooler_output", "embeddings", "text_embeds"];
-
-function pickOutput(session: ort.InferenceSession): { name: string; kind: "tokens" | "pooled" } {
-  const meta = new Map<string, number | undefined>();
-  for (const m of session.outputMetadata) {
-    meta.set(m.name, m.isTensor ? m.shape.length : undefined);
+/** Checks the runtime options before anything is loaded. */
+export function checkRuntimeOptions(options: RuntimeOptions): void {
+  const { inferenceThread, sessions, intraOpThreads } = options;
+  if (inferenceThread !== undefined && inferenceThread !== "worker" && inferenceThread !== "main") {
+    throw invalid("inferenceThread", '"worker" or "main"', inferenceThread);
   }
-  for (const n of TOKEN_OUTPUT_NAMES)
-    if (meta.get(n) === 3 || (meta.has(n) && meta.get(n) === undefined)) return { name: n, kind: "tokens" };
-  for (const [n, rank] of meta) if (rank === 3) return { name: n, kind: "tokens" };
-  for (const n of POOLED_OUTPUT_NAMES) if (meta.has(n)) return { name: n, kind: "pooled" };
-  for (const [n, rank] of meta) if (rank === 2) return { name: n, kind: "pooled" };
-  throw new EmbedkitError(
-    ERROR_CODES.RUNTIME_FAILURE,
-    `the model's outputs (${session.outputNames.join(", ")}) hold neither token embeddings (rank 3) nor sentence embeddings (rank 2)`,
-    { outputs: session.outputNames },
-  );
+  if (sessions !== undefined && (!Number.isInteger(sessions) || sessions < 1 || sessions > MAX_SESSIONS)) {
+    throw invalid("sessions", `an integer from 1 to ${MAX_SESSIONS}`, sessions);
+  }
+  if (inferenceThread === "main" && sessions !== undefined && sessions > 1) {
+    throw invalid("sessions", '1 when inferenceThread is "main" (extra sessions need worker threads)', sessions);
+  }
+  if (
+    intraOpThreads !== undefined &&
+    (!Number.isInteger(intraOpThreads) || intraOpThreads < 0 || intraOpThreads > 1024)
+  ) {
+    throw invalid("intraOpThreads", "an integer from 0 (all cores) to 1024", intraOpThreads);
+  }
 }
 
 export async function loadOnnxModel(path: string, options: RuntimeOptions = {}): Promise<OnnxModel> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(path, {
-      executionProviders: ["cpu"],
-      intraOpNumThreads: options.intraOpThreads ?? 0,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: options.graphOptimization ?? "all",
-      enableCpuMemArena: options.memoryArena ?? true,
-      enableMemPattern: true,
-    });
-  } catch (cause) {
-    const msg = (cause as Error).message ?? String(cause);
-    throw new EmbedkitError(
-      /protobuf|parse|invalid|corrupt|load model/i.test(msg)
-        ? ERROR_CODES.MODEL_FILE_CORRUPT
-        : ERROR_CODES.RUNTIME_FAILURE,
-      `ONNX Runtime could not load ${path}: ${msg}`,
-      { path },
-      { cause },
-    );
-  }
-  const inputNames = [...session.inputNames];
-  for (const required of ["input_ids", "attention_mask"]) {
-    if (!inputNames.includes(required)) {
-      await session.release();
-      throw new EmbedkitError(
-        ERROR_CODES.RUNTIME_FAILURE,
-        `the model at ${path} has inputs (${inputNames.join(", ")}) but embedkit needs "${required}"`,
-        { path, inputs: inputNames },
-      );
-    }
-  }
-  const usesTokenTypeIds = inputNames.includes("token_type_ids");
-  const output = pickOutput(session);
-  let disposed = false;
-
-  return {
-    inputNames,
-    outputName: output.name,
-    usesTokenTypeIds,
-    async run(batch) {
-      if (disposed) throw new EmbedkitError(ERROR_CODES.DISPOSED, "the model was disposed; create a new one");
-      const dims = [batch.batchSize, batch.seqLen];
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor("int64", batch.inputIds, dims),
-        attention_mask: new ort.Tensor("int64", batch.attentionMask, dims),
-      };
-      if (usesTokenTypeIds) feeds["token_type_ids"] = new ort.Tensor("int64", batch.tokenTypeIds, dims);
-      let result: ort.InferenceSession.OnnxValueMapType;
-      try {
-        result = await session.run(feeds, [output.name]);
-      } catch (cause) {
-        throw new EmbedkitError(
-          ERROR_CODES.RUNTIME_FAILURE,
-          `ONNX Runtime failed on a batch of ${batch.batchSize}×${batch.seqLen} tokens: ${(cause as Error).message}`,
-          { batchSize: batch.batchSize, seqLen: batch.seqLen },
-          { cause },
-        );
-      }
-      const t = result[output.name] as ort.Tensor;
-      const data = t.data as Float32Array;
-      if (output.kind === "tokens") {
-        const hidden = t.dims[2] ?? 0;
-        return { kind: "tokens", value: { data, batchSize: batch.batchSize, seqLen: batch.seqLen, hidden } };
-      }
-      return { kind: "pooled", data, batchSize: batch.batchSize, hidden: t.dims[1] ?? 0 };
-    },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await session.release();
-    },
+  checkRuntimeOptions(options);
+  const { inferenceThread = "worker", sessions = 1, intraOpThreads, graphOptimization, memoryArena } = options;
+  const session = {
+    ...(intraOpThreads !== undefined ? { intraOpThreads } : {}),
+    ...(graphOptimization !== undefined ? { graphOptimization } : {}),
+    ...(memoryArena !== undefined ? { memoryArena } : {}),
   };
+  if (inferenceThread === "main") return openOnnxSession(path, session);
+  return loadInWorkers(path, sessions, session);
 }

@@ -1,0 +1,39 @@
+/**
+ * L2: the runtime adapter's own vocabulary: options, the model handle and what a run returns.
+ * Nothing here names onnxruntime types, so callers never see them.
+ */
+import type { PaddedBatch, TokenEmbeddings } from "../types.js";
+
+export interface RuntimeOptions {
+  /** Threads used inside one operator (matrix multiply), per session. Default: all cores, shared among sessions. */
+  readonly intraOpThreads?: number;
+  /** Graph optimization level. Default "all". */
+  readonly graphOptimization?: "disabled" | "basic" | "extended" | "all";
+  /** Keep ONNX Runtime's CPU memory arena (faster; holds peak memory). Default true. */
+  readonly memoryArena?: boolean;
+  /**
+   * Where inference runs. "worker" (default): in worker threads, so the caller's event loop
+   * keeps serving (timers, HTTP, tokenizing the next batch) while a batch computes. "main": on
+   * the calling thread, which blocks for the length of each batch.
+   */
+  readonly inferenceThread?: "worker" | "main";
+  /** Independent sessions, each in its own worker thread, that run batches side by side. Default 1. */
+  readonly sessions?: number;
+}
+
+/** What the graph gives back: per-token vectors to pool, or vectors already pooled by the graph. */
+export type ModelOutput =
+  | { readonly kind: "tokens"; readonly value: TokenEmbeddings }
+  | { readonly kind: "pooled"; readonly data: Float32Array; readonly batchSize: number; readonly hidden: number };
+
+export interface OnnxModel {
+  readonly inputNames: readonly string[];
+  readonly outputName: string;
+  /** True when the graph takes token_type_ids. */
+  readonly usesTokenTypeIds: boolean;
+  /** How many batches can compute at once (one per session). */
+  readonly sessions: number;
+  /** Runs one batch. Calls may overlap: the model queues them (and spreads them over its sessions). */
+  run(batch: PaddedBatch): Promise<ModelOutput>;
+  dispose(): Promise<void>;
+}
