@@ -60,34 +60,48 @@ export async function tokenizeWithPrompt(
   return { encodings, firstTooLong: encodings.findIndex((e) => e.ids.length > maxTokens) };
 }
 
+/** A window of texts after tokenization, cut before its first over-long text (if any). */
+export interface TokenizedWindow {
+  readonly encodings: Encoding[];
+  /** Set when truncation is off and a text is too long: the window holds only the texts before it. */
+  readonly error?: EmbedkitError;
+}
+
 /**
- * Embeds an already validated window. `firstIndex` is the global index of texts[0], used to name
- * inputs in errors. With truncation off, an over-long text stops the window: the texts before it
- * are returned with `error` set, so the caller can hand them out before throwing.
+ * Tokenizes an already validated window. `firstIndex` is the global index of texts[0], used to
+ * name inputs in errors. With truncation off, an over-long text ends the window there.
  */
-export async function encodeWindow(
+export async function tokenizeWindow(
   parts: EncoderParts,
   texts: readonly string[],
   firstIndex: number,
   call: PerCallOptions & { promptName?: PromptName },
+): Promise<TokenizedWindow> {
+  const { encodings, firstTooLong } = await tokenizeWithPrompt(parts, texts, call, parts.spec.maxTokens);
+  if (firstTooLong < 0) return { encodings };
+  const e = encodings[firstTooLong]!;
+  return {
+    encodings: encodings.slice(0, firstTooLong),
+    error: tooLongError(`inputs[${firstIndex + firstTooLong}]`, e.originalLength, parts.spec.maxTokens),
+  };
+}
+
+/** Embeds a tokenized window; its error (if any) is passed on for the caller to raise after the vectors. */
+export async function runWindow(
+  parts: EncoderParts,
+  window: TokenizedWindow,
+  post: PostProcessing,
   batching: BatchingOptions,
 ): Promise<EncodedWindow & { error?: EmbedkitError }> {
-  const { encodings, firstTooLong } = await tokenizeWithPrompt(parts, texts, call, parts.spec.maxTokens);
-  let kept = encodings;
-  let error: EmbedkitError | undefined;
-  if (firstTooLong >= 0) {
-    const e = encodings[firstTooLong]!;
-    error = tooLongError(`inputs[${firstIndex + firstTooLong}]`, e.originalLength, parts.spec.maxTokens);
-    kept = encodings.slice(0, firstTooLong);
-  }
-  const vectors = await runEncodings(parts, kept, call, batching);
-  const window: EncodedWindow & { error?: EmbedkitError } = {
+  const kept = window.encodings;
+  const vectors = await runEncodings(parts, kept, post, batching);
+  const out: EncodedWindow & { error?: EmbedkitError } = {
     vectors,
     tokenCounts: kept.map((e) => e.originalLength),
     truncated: kept.map((e) => e.originalLength > e.ids.length),
   };
-  if (error) window.error = error;
-  return window;
+  if (window.error) out.error = window.error;
+  return out;
 }
 
 /** What happens to pooled vectors: L2 normalization and Matryoshka truncation. */

@@ -12,7 +12,8 @@ import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions
 import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
 import {
-  encodeWindow,
+  runWindow,
+  tokenizeWindow,
   runEncodings,
   tokenizeWithPrompt,
   tooLongError,
@@ -306,48 +307,62 @@ export class TextEmbedding implements Embedder {
         ? this.batching
         : resolveBatching({ ...this.batching, batchSize: options.batchSize, windowSize: undefined });
     const windowSize = Math.ceil(batching.windowSize / batching.batchSize) * batching.batchSize;
-    let window: string[] = [];
-    let first = 0;
-    let pendingError: EmbedkitError | undefined;
-    const flush = async (): Promise<EncodedWindow> => {
-      if (!whole) this.assertLive();
-      const w = await encodeWindow(this.parts, window, first, call, batching);
-      first += window.length;
-      window = [];
-      if (w.error) {
-        pendingError = w.error;
-      }
-      return w;
-    };
-    let index = 0;
     const it = toAsyncIterator(inputs);
-    for (;;) {
-      let item: string;
-      try {
-        const r = await it.next();
-        if (r.done) break;
-        const value: unknown = r.value;
-        if (!whole) assertTextInput(value, `inputs[${index}]`);
-        item = value as string;
-      } catch (e) {
-        // A bad input, or a failing input source: hand out every vector before it, then fail.
-        if (window.length > 0) yield await flush();
-        await it.return?.();
-        throw e;
-      }
-      window.push(item);
-      index++;
-      if (window.length >= windowSize) {
-        yield await flush();
-        if (pendingError) {
-          await it.return?.();
-          throw pendingError;
+    // Pipeline: while window k computes in the runtime, window k+1 is read and tokenized here,
+    // and window k+1 starts computing before window k is handed to the consumer.
+    let computing: Promise<EncodedWindow & { error?: EmbedkitError }> | undefined;
+    let index = 0;
+    let exhausted = false;
+    let readError: unknown;
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await it.return?.();
+    };
+    try {
+      while (!exhausted && readError === undefined) {
+        const texts: string[] = [];
+        try {
+          while (texts.length < windowSize) {
+            const r = await it.next();
+            if (r.done) {
+              exhausted = true;
+              closed = true;
+              break;
+            }
+            const value: unknown = r.value;
+            if (!whole) assertTextInput(value, `inputs[${index}]`);
+            texts.push(value as string);
+            index++;
+          }
+        } catch (e) {
+          // A bad input, or a failing input source: every vector before it is still handed out.
+          readError = e;
+        }
+        const tokenized = texts.length > 0 ? tokenizeWindow(this.parts, texts, index - texts.length, call) : undefined;
+        tokenized?.catch(() => undefined); // awaited below; a failure while the previous window is awaited is not "unhandled"
+        const previous = computing ? await computing : undefined;
+        computing = undefined;
+        if (!previous?.error && tokenized) {
+          if (!whole) this.assertLive();
+          const window = await tokenized;
+          computing = runWindow(this.parts, window, call, batching);
+          computing.catch(() => undefined);
+        }
+        if (previous) {
+          yield previous;
+          if (previous.error) throw previous.error;
         }
       }
-    }
-    if (window.length > 0) {
-      yield await flush();
-      if (pendingError) throw pendingError;
+      if (computing) {
+        const last = await computing;
+        yield last;
+        if (last.error) throw last.error;
+      }
+      if (readError !== undefined) throw readError;
+    } finally {
+      await close(); // the consumer stopped early, or an error ends the stream: release the source
     }
   }
 }

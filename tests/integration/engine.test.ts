@@ -287,3 +287,96 @@ describe("engine: custom model from a local folder", () => {
     }
   });
 });
+
+describe("engine: streams over many windows (read-ahead pipeline)", () => {
+  let model: TextEmbedding;
+  const texts = Array.from({ length: 23 }, (_, i) => `stream text ${i}: ${"more words ".repeat(i % 7)}`);
+  before(async () => {
+    // Windows of 4 texts, so 23 texts pass through 6 windows and the read-ahead is exercised.
+    model = await openTestModel(TEST_MODELS.miniLM, { batchSize: 2, windowSize: 4 });
+  });
+  after(async () => {
+    await model.dispose();
+  });
+
+  /** A source that records how far it was read and whether it was closed. */
+  function source(items: readonly unknown[], failAt = -1) {
+    const state = { read: 0, closed: false };
+    const iterable: AsyncIterable<unknown> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          if (state.read === failAt) throw new Error(`source failed at ${failAt}`);
+          if (state.read >= items.length) return { done: true, value: undefined };
+          return { done: false, value: items[state.read++] };
+        },
+        return: async () => {
+          state.closed = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    return { iterable, state };
+  }
+
+  test("every window's vectors come out in input order, equal to embedAll", async () => {
+    const all = await model.embedAll(texts);
+    const got: Float32Array[] = [];
+    for await (const b of model.embed(source(texts).iterable as AsyncIterable<string>)) {
+      assert.ok(b.length <= 2);
+      got.push(...b);
+    }
+    assert.equal(got.length, texts.length);
+    got.forEach((v, i) => assert.ok(cosineSimilarity(v, all[i]!) >= 0.99999, `text ${i}`));
+  });
+
+  test("a bad input in a later window: every earlier vector first, then the error; the source is closed", async () => {
+    const { iterable, state } = source([...texts.slice(0, 13), null, ...texts.slice(13)]);
+    const got: Float32Array[] = [];
+    await expectCode(
+      (async () => {
+        for await (const b of model.embed(iterable as AsyncIterable<string>)) got.push(...b);
+      })(),
+      "invalid_input",
+      /inputs\[13\]/,
+    );
+    assert.equal(got.length, 13);
+    assert.ok(state.closed, "the source was closed");
+  });
+
+  test("an over-long input in a later window (truncate: false): earlier vectors, then the error", async () => {
+    const { iterable, state } = source([...texts.slice(0, 9), LONG, ...texts.slice(9)]);
+    const got: Float32Array[] = [];
+    await expectCode(
+      (async () => {
+        for await (const b of model.embed(iterable as AsyncIterable<string>, { truncate: false })) got.push(...b);
+      })(),
+      "input_too_long",
+      /inputs\[9\]/,
+    );
+    assert.equal(got.length, 9);
+    assert.ok(state.closed, "the source was closed");
+  });
+
+  test("a source that fails: every vector read before the failure, then the source's own error", async () => {
+    const { iterable } = source(texts, 10);
+    const got: Float32Array[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const b of model.embed(iterable as AsyncIterable<string>)) got.push(...b);
+      })(),
+      /source failed at 10/,
+    );
+    assert.equal(got.length, 10);
+  });
+
+  test("a consumer that stops early closes the source, and the model keeps working", async () => {
+    const { iterable, state } = source(texts);
+    for await (const b of model.embed(iterable as AsyncIterable<string>)) {
+      assert.equal(b.length, 2);
+      break;
+    }
+    assert.ok(state.closed, "the source was closed");
+    assert.ok(state.read < texts.length, `read ${state.read} of ${texts.length}: the stream stopped reading`);
+    assert.equal((await model.embedAll(["still works"])).length, 1);
+  });
+});
