@@ -12,7 +12,8 @@
  * id[:int8],... (default bge-small-en-v1.5 fp32 and int8), --threads N (2), --warmup N|all
  * (texts of the warm-up pass, default all), --repeat N (timed passes, best kept), --batch-size
  * N,..., --max-batch-tokens N,... (lists: every combination is run, for tuning), --seed N,
- * --sts PATH, --timeout S.
+ * --sts PATH, --timeout S, --engine-options 'JSON;JSON;...' (TextEmbedding runtime options to
+ * compare, e.g. '{"inferenceThread":"main"};{"sessions":2}'; "{}" is the default configuration).
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: String(DEFAULT_SEED) },
     sts: { type: "string" },
     timeout: { type: "string", default: "600" },
+    "engine-options": { type: "string", default: "" },
   },
 });
 
@@ -94,54 +96,58 @@ for (const model of models) {
   }
   for (const batch of list(values["batch-size"])) {
     for (const maxBatchTokens of list(values["max-batch-tokens"])) {
-      const label = [
-        model.label,
-        batch > 0 ? `batch ${batch}` : "",
-        maxBatchTokens > 0 ? `maxBatchTokens ${maxBatchTokens}` : "",
-      ]
-        .filter((s) => s !== "")
-        .join(", ");
-      process.stderr.write(`${label} ...\n`);
-      const outcome = await runProcess(
-        measurementCommand(runner, {
-          mode: "throughput",
-          model,
-          modelDir: "",
-          cacheDir,
-          threads,
-          corpusFile: corpus!.path,
-          warmup,
-          repeat: Number(values.repeat),
-          batch,
-          maxBatchTokens,
-        }),
-        Number(values.timeout),
-      );
-      if (!outcome.ok) {
+      for (const engineOptions of values["engine-options"].split(";")) {
+        const label = [
+          model.label,
+          batch > 0 ? `batch ${batch}` : "",
+          maxBatchTokens > 0 ? `maxBatchTokens ${maxBatchTokens}` : "",
+          engineOptions && engineOptions !== "{}" ? engineOptions : "",
+        ]
+          .filter((s) => s !== "")
+          .join(", ");
+        process.stderr.write(`${label} ...\n`);
+        const outcome = await runProcess(
+          measurementCommand(runner, {
+            mode: "throughput",
+            model,
+            modelDir: "",
+            cacheDir,
+            threads,
+            corpusFile: corpus!.path,
+            warmup,
+            repeat: Number(values.repeat),
+            batch,
+            maxBatchTokens,
+            ...(engineOptions && engineOptions !== "{}" ? { engineOptions } : {}),
+          }),
+          Number(values.timeout),
+        );
+        if (!outcome.ok) {
+          results.push({
+            label,
+            model,
+            cells: [label, "-", "-", "-", "-", "-", "-", outcome.reason],
+            tokensPerSecond: NaN,
+          });
+          continue;
+        }
+        const s = Math.min(...outcome.result.seconds);
         results.push({
           label,
           model,
-          cells: [label, "-", "-", "-", "-", "-", "-", outcome.reason],
-          tokensPerSecond: NaN,
+          tokensPerSecond: counted.tokens / s,
+          cells: [
+            label,
+            String(outcome.result.texts),
+            fmt(s),
+            fmt(outcome.result.texts / s),
+            fmt(counted.tokens / s),
+            mib(outcome.result.maxRssKiB),
+            fmt(counted.flops / s / 1e9),
+            "",
+          ],
         });
-        continue;
       }
-      const s = Math.min(...outcome.result.seconds);
-      results.push({
-        label,
-        model,
-        tokensPerSecond: counted.tokens / s,
-        cells: [
-          label,
-          String(outcome.result.texts),
-          fmt(s),
-          fmt(outcome.result.texts / s),
-          fmt(counted.tokens / s),
-          mib(outcome.result.maxRssKiB),
-          fmt(counted.flops / s / 1e9),
-          "",
-        ],
-      });
     }
   }
 }

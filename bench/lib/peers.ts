@@ -123,6 +123,8 @@ export interface MeasurementRequest {
   /** Peer batch size; 0 for the peer's default. */
   readonly batch?: number;
   readonly maxBatchTokens?: number;
+  /** embedkit only: extra TextEmbedding options as JSON (runtime tuning), e.g. {"sessions":2}. */
+  readonly engineOptions?: string;
 }
 
 export function measurementCommand(base: Command, r: MeasurementRequest): Command {
@@ -142,6 +144,7 @@ export function measurementCommand(base: Command, r: MeasurementRequest): Comman
     repeat: r.repeat ?? 1,
     "max-batch-tokens": r.maxBatchTokens ?? 0,
     ...(r.corpusFile ? { corpus: r.corpusFile } : {}),
+    ...(r.engineOptions ? { "engine-options": r.engineOptions } : {}),
   };
   const args = [...base.args, ...Object.entries(flags).map(([k, v]) => `--${k}=${v}`)];
   return { ...base, args };

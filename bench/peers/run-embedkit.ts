@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TextEmbedding } from "../../src/index.js";
+import { TextEmbedding, type TextEmbeddingOptions } from "../../src/index.js";
 import { runPeer } from "./runner-kit.js";
 
 /** The version in embedkit's package.json, found upward (this file may run compiled elsewhere). */
@@ -20,6 +20,7 @@ function embedkitVersion(): string {
 }
 
 await runPeer("embedkit", async (args) => {
+  const extra = args.engineOptions ? (JSON.parse(args.engineOptions) as Partial<TextEmbeddingOptions>) : {};
   const model = await TextEmbedding.create({
     model: args.model,
     quantization: args.quantization,
@@ -27,8 +28,12 @@ await runPeer("embedkit", async (args) => {
     store: { offline: true, ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) },
     ...(args.batch > 0 ? { batchSize: args.batch } : {}),
     ...(args.maxBatchTokens > 0 ? { maxBatchTokens: args.maxBatchTokens } : {}),
+    ...extra,
   });
-  const notes = args.maxBatchTokens > 0 ? [`maxBatchTokens ${args.maxBatchTokens}`] : [];
+  const notes = [
+    ...(args.maxBatchTokens > 0 ? [`maxBatchTokens ${args.maxBatchTokens}`] : []),
+    ...(args.engineOptions ? [args.engineOptions] : []),
+  ];
   return {
     version: embedkitVersion(),
     batch: args.batch > 0 ? args.batch : 64,

@@ -30,6 +30,8 @@ export interface RunnerArgs {
   readonly probe: number;
   readonly cacheDir: string;
   readonly maxBatchTokens: number;
+  /** embedkit only: extra TextEmbedding options (JSON object); "" for none. */
+  readonly engineOptions: string;
 }
 
 export interface LoadedPeer {
@@ -59,6 +61,7 @@ export function parseRunnerArgs(argv: readonly string[] = process.argv.slice(2))
       probe: { type: "string", default: "3" },
       "cache-dir": { type: "string", default: "" },
       "max-batch-tokens": { type: "string", default: "0" },
+      "engine-options": { type: "string", default: "" },
     },
     strict: true,
   });
@@ -84,6 +87,7 @@ export function parseRunnerArgs(argv: readonly string[] = process.argv.slice(2))
     probe: Number(values.probe),
     cacheDir: values["cache-dir"],
     maxBatchTokens: Number(values["max-batch-tokens"]),
+    engineOptions: values["engine-options"],
   };
 }
 
