@@ -20,7 +20,7 @@ function invalid(field: string, expected: string, value: unknown): EmbedkitError
 
 /** Checks the runtime options before anything is loaded. */
 export function checkRuntimeOptions(options: RuntimeOptions): void {
-  const { inferenceThread, sessions, intraOpThreads } = options;
+  const { inferenceThread, sessions, intraOpThreads, sessionConfig } = options;
   if (inferenceThread !== undefined && inferenceThread !== "worker" && inferenceThread !== "main") {
     throw invalid("inferenceThread", '"worker" or "main"', inferenceThread);
   }
@@ -36,13 +36,33 @@ export function checkRuntimeOptions(options: RuntimeOptions): void {
   ) {
     throw invalid("intraOpThreads", "an integer from 0 (all cores) to 1024", intraOpThreads);
   }
+  if (sessionConfig !== undefined) {
+    const ok =
+      typeof sessionConfig === "object" &&
+      sessionConfig !== null &&
+      Object.entries(sessionConfig).every(([k, v]) => /^[\w-]+(\.[\w-]+)+$/.test(k) && typeof v === "string");
+    if (!ok)
+      throw invalid(
+        "sessionConfig",
+        'an object of dotted keys to string values, e.g. {"session.x": "1"}',
+        sessionConfig,
+      );
+  }
 }
 
 export async function loadOnnxModel(path: string, options: RuntimeOptions = {}): Promise<OnnxModel> {
   checkRuntimeOptions(options);
-  const { inferenceThread = "worker", sessions = 1, intraOpThreads, graphOptimization, memoryArena } = options;
+  const {
+    inferenceThread = "worker",
+    sessions = 1,
+    intraOpThreads,
+    graphOptimization,
+    memoryArena,
+    sessionConfig,
+  } = options;
   const session = {
     ...(intraOpThreads !== undefined ? { intraOpThreads } : {}),
+    ...(sessionConfig !== undefined ? { sessionConfig } : {}),
     ...(graphOptimization !== undefined ? { graphOptimization } : {}),
     ...(memoryArena !== undefined ? { memoryArena } : {}),
   };

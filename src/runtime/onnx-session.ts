@@ -27,7 +27,25 @@ function pickOutput(session: ort.InferenceSession): { name: string; kind: "token
   );
 }
 
-export type SessionOptions = Pick<RuntimeOptions, "intraOpThreads" | "graphOptimization" | "memoryArena">;
+export type SessionOptions = Pick<
+  RuntimeOptions,
+  "intraOpThreads" | "graphOptimization" | "memoryArena" | "sessionConfig"
+>;
+
+/** "session.intra_op.allow_spinning": "0" -> { session: { intra_op: { allow_spinning: "0" } } }, ORT's `extra` shape. */
+function nestConfig(entries: Readonly<Record<string, string>>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    const parts = key.split(".");
+    let node = root;
+    for (const part of parts.slice(0, -1)) {
+      const child = node[part];
+      node = (typeof child === "object" && child !== null ? child : (node[part] = {})) as Record<string, unknown>;
+    }
+    node[parts.at(-1)!] = value;
+  }
+  return root;
+}
 
 export async function openOnnxSession(path: string, options: SessionOptions = {}): Promise<OnnxModel> {
   let session: ort.InferenceSession;
@@ -40,6 +58,7 @@ export async function openOnnxSession(path: string, options: SessionOptions = {}
       graphOptimizationLevel: options.graphOptimization ?? "all",
       enableCpuMemArena: options.memoryArena ?? true,
       enableMemPattern: true,
+      ...(options.sessionConfig ? { extra: nestConfig(options.sessionConfig) } : {}),
     });
   } catch (cause) {
     const msg = (cause as Error).message ?? String(cause);

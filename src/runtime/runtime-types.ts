@@ -12,6 +12,11 @@ export interface RuntimeOptions {
   /** Keep ONNX Runtime's CPU memory arena (faster; holds peak memory). Default true. */
   readonly memoryArena?: boolean;
   /**
+   * Advanced: ONNX Runtime session config entries, passed through as given, e.g.
+   * `{ "session.intra_op.allow_spinning": "0" }` (keys as in onnxruntime_session_options_config_keys.h).
+   */
+  readonly sessionConfig?: Readonly<Record<string, string>>;
+  /**
    * Where inference runs. "worker" (default): in worker threads, so the caller's event loop
    * keeps serving (timers, HTTP, tokenizing the next batch) while a batch computes. "main": on
    * the calling thread, which blocks for the length of each batch.

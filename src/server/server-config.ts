@@ -42,8 +42,8 @@ export const serverConfigSchema = z
     /**
      * Padded tokens (rows × longest row) in one inference call. Default: 4096, or the model's
      * input limit when that is larger. On CPU, throughput stops growing at a few thousand tokens
-     * per call, and onnxruntime-node runs each call on the event loop's thread, so smaller calls
-     * keep /health and new requests responsive.
+     * per call, and smaller calls let a request that arrives mid-batch start sooner. (Calls run in
+     * a worker thread, so /health and new requests are answered while one computes.)
      */
     maxBatchTokens: positive().optional(),
     /** Rows (texts) in one inference call. */
