@@ -101,10 +101,18 @@ export class TextEmbedding implements Embedder {
       ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
       overrides: pickOverrides(options),
     });
-    const tokenizer = loadTokenizer(resolved.tokenizerPath);
+    // The session loads in its worker while this thread loads the tokenizer.
+    const loading = loadOnnxModel(resolved.onnxPath, options);
+    let tokenizer: TextTokenizer;
+    try {
+      tokenizer = loadTokenizer(resolved.tokenizerPath);
+    } catch (e) {
+      await loading.then((m) => m.dispose(), () => undefined);
+      throw e;
+    }
     let model: OnnxModel;
     try {
-      model = await loadOnnxModel(resolved.onnxPath, options);
+      model = await loading;
     } catch (e) {
       tokenizer.dispose();
       throw e;

@@ -3,7 +3,6 @@
  * default) or on the calling thread; either way callers get the same small OnnxModel interface.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { openOnnxSession } from "./onnx-session.js";
 import type { OnnxModel, RuntimeOptions } from "./runtime-types.js";
 import { loadInWorkers } from "./worker-model.js";
 
@@ -66,6 +65,10 @@ export async function loadOnnxModel(path: string, options: RuntimeOptions = {}):
     ...(graphOptimization !== undefined ? { graphOptimization } : {}),
     ...(memoryArena !== undefined ? { memoryArena } : {}),
   };
-  if (inferenceThread === "main") return openOnnxSession(path, session);
+  if (inferenceThread === "main") {
+    // Imported on demand: in the default placement only the worker loads onnxruntime-node.
+    const { openOnnxSession } = await import("./onnx-session.js");
+    return openOnnxSession(path, session);
+  }
   return loadInWorkers(path, sessions, session);
 }

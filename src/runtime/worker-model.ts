@@ -69,6 +69,7 @@ class SessionWorker {
         if (m.type === "ready") {
           resolve(new SessionWorker(worker, m, path));
         } else {
+          worker.on("error", () => undefined); // the load already failed; a late error has nothing to add
           void worker.terminate();
           reject(
             m.type === "load-failed"
