@@ -57,6 +57,7 @@ export async function loadOnnxModel(path: string, options: RuntimeOptions = {}):
     intraOpThreads,
     graphOptimization,
     memoryArena,
+    memoryPattern,
     sessionConfig,
   } = options;
   const session = {
@@ -64,6 +65,7 @@ export async function loadOnnxModel(path: string, options: RuntimeOptions = {}):
     ...(sessionConfig !== undefined ? { sessionConfig } : {}),
     ...(graphOptimization !== undefined ? { graphOptimization } : {}),
     ...(memoryArena !== undefined ? { memoryArena } : {}),
+    ...(memoryPattern !== undefined ? { memoryPattern } : {}),
   };
   if (inferenceThread === "main") {
     // Imported on demand: in the default placement only the worker loads onnxruntime-node.

@@ -29,7 +29,7 @@ function pickOutput(session: ort.InferenceSession): { name: string; kind: "token
 
 export type SessionOptions = Pick<
   RuntimeOptions,
-  "intraOpThreads" | "graphOptimization" | "memoryArena" | "sessionConfig"
+  "intraOpThreads" | "graphOptimization" | "memoryArena" | "memoryPattern" | "sessionConfig"
 >;
 
 /** "session.intra_op.allow_spinning": "0" -> { session: { intra_op: { allow_spinning: "0" } } }, ORT's `extra` shape. */
@@ -57,7 +57,7 @@ export async function openOnnxSession(path: string, options: SessionOptions = {}
       executionMode: "sequential",
       graphOptimizationLevel: options.graphOptimization ?? "all",
       enableCpuMemArena: options.memoryArena ?? true,
-      enableMemPattern: true,
+      enableMemPattern: options.memoryPattern ?? true,
       ...(options.sessionConfig ? { extra: nestConfig(options.sessionConfig) } : {}),
     });
   } catch (cause) {

@@ -11,6 +11,8 @@ export interface RuntimeOptions {
   readonly graphOptimization?: "disabled" | "basic" | "extended" | "all";
   /** Keep ONNX Runtime's CPU memory arena (faster; holds peak memory). Default true. */
   readonly memoryArena?: boolean;
+  /** ONNX Runtime's memory pattern planning, which records an allocation plan per input shape. Default true. */
+  readonly memoryPattern?: boolean;
   /**
    * Advanced: ONNX Runtime session config entries, passed through as given, e.g.
    * `{ "session.intra_op.allow_spinning": "0" }` (keys as in onnxruntime_session_options_config_keys.h).
