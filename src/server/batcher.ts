@@ -104,6 +104,7 @@ export class Batcher {
   private head = 0;
   private expected = 0;
   private closing = false;
+  private inference = 0;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
   private readonly now: () => number;
@@ -121,6 +122,11 @@ export class Batcher {
   /** Rows waiting for an inference call. */
   get queued(): number {
     return this.rows.length - this.head;
+  }
+
+  /** Inference calls started and not yet finished. */
+  get running(): number {
+    return this.inference;
   }
 
   /**
@@ -279,6 +285,7 @@ export class Batcher {
       tokens += row.encoding.ids.length;
     }
     let vectors: Float32Array[];
+    this.inference++;
     try {
       vectors = await this.run(batch.map((r) => r.encoding));
     } catch (e) {
@@ -292,6 +299,8 @@ export class Batcher {
         failed: true,
       });
       return;
+    } finally {
+      this.inference--;
     }
     const ms = this.now() - start;
     for (const job of jobs) {

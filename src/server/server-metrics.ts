@@ -80,7 +80,18 @@ export class ServerMetrics {
   readonly inflight = this.r.register(
     new Gauge("embedkit_inflight_requests", "Requests admitted and not yet answered"),
   );
-  readonly queuedInputs = this.r.register(new Gauge("embedkit_queued_inputs", "Inputs waiting for an inference call"));
+  private batcherState: { readonly queued: number; readonly running: number } = { queued: 0, running: 0 };
+  readonly queuedInputs = this.r.register(
+    new Gauge("embedkit_queued_inputs", "Inputs waiting for an inference call", () => this.batcherState.queued),
+  );
+  readonly batchesRunning = this.r.register(
+    new Gauge("embedkit_batches_running", "Inference calls in progress", () => this.batcherState.running),
+  );
+
+  /** Where the batcher gauges are read from, at scrape time (so they are never stale). */
+  watchBatcher(state: { readonly queued: number; readonly running: number }): void {
+    this.batcherState = state;
+  }
   readonly rss = this.r.register(
     new Gauge("process_resident_memory_bytes", "Resident memory of the server process", () =>
       process.memoryUsage.rss(),

@@ -89,12 +89,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     {
       onBatch: (b) => {
         metrics.batch(b);
-        metrics.queuedInputs.set(batcher.queued);
         lastFailure = b.failed ? "the last inference call failed; see the server log" : null;
       },
       onDropped: (rows) => metrics.dropped.inc({}, rows),
     },
   );
+  metrics.watchBatcher(batcher);
   const service = new EmbedService(
     model,
     batcher,

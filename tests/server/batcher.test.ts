@@ -138,6 +138,30 @@ describe("batcher", () => {
     await b.close();
   });
 
+  test("queued and running say what waits and what computes, also after a failed call", async () => {
+    let release: (() => void) | undefined;
+    let fail = false;
+    const b = new Batcher(
+      async (e) => {
+        await new Promise<void>((r) => (release = r));
+        if (fail) throw new Error("runtime broke");
+        return e.map(() => new Float32Array(1));
+      },
+      { ...opts, maxBatchSize: 1 },
+    );
+    const first = b.submit([enc(1, 1), enc(1, 2)]);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([b.queued, b.running], [1, 1], "one row computing, one waiting");
+    release!();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([b.queued, b.running], [0, 1]);
+    fail = true;
+    release!();
+    await assert.rejects(first, /runtime broke/);
+    assert.deepEqual([b.queued, b.running], [0, 0]);
+    await b.close();
+  });
+
   test("close() runs what is queued, then refuses new submissions", async () => {
     const { run } = fakeRunner(5);
     const b = new Batcher(run, opts);
