@@ -107,7 +107,10 @@ export class TextEmbedding implements Embedder {
     try {
       tokenizer = loadTokenizer(resolved.tokenizerPath);
     } catch (e) {
-      await loading.then((m) => m.dispose(), () => undefined);
+      await loading.then(
+        (m) => m.dispose(),
+        () => undefined,
+      );
       throw e;
     }
     let model: OnnxModel;
