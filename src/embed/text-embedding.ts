@@ -355,8 +355,9 @@ export class TextEmbedding implements Embedder {
         tokenized?.catch(() => undefined); // awaited below; a failure while the previous window is awaited is not "unhandled"
         const previous = computing ? await computing : undefined;
         computing = undefined;
-        if (!previous?.error && tokenized) {
-          if (!whole) this.assertLive();
+        // A stream stops at its next window once dispose() is called, after the window before it.
+        const disposedNow = !whole && this.disposing !== undefined;
+        if (!previous?.error && tokenized && !disposedNow) {
           const window = await tokenized;
           computing = runWindow(this.parts, window, call, batching);
           computing.catch(() => undefined);
@@ -365,6 +366,7 @@ export class TextEmbedding implements Embedder {
           yield previous;
           if (previous.error) throw previous.error;
         }
+        if (disposedNow && tokenized) this.assertLive();
       }
       if (computing) {
         const last = await computing;

@@ -369,6 +369,25 @@ describe("engine: streams over many windows (read-ahead pipeline)", () => {
     assert.equal(got.length, 10);
   });
 
+  test("dispose() during a stream: windows already computing are handed out, then a disposed error", async () => {
+    const own = await openTestModel(TEST_MODELS.miniLM, { batchSize: 2, windowSize: 4 });
+    const { iterable, state } = source(texts.slice(0, 12));
+    const got: Float32Array[] = [];
+    let disposing: Promise<void> | undefined;
+    await expectCode(
+      (async () => {
+        for await (const b of own.embed(iterable as AsyncIterable<string>)) {
+          got.push(...b);
+          disposing ??= own.dispose(); // window 0 is being handed out; window 1 is computing
+        }
+      })(),
+      "disposed",
+    );
+    await disposing;
+    assert.equal(got.length, 8, "windows 0 and 1 (computed before dispose took effect) were not lost");
+    assert.ok(state.closed, "the source was closed");
+  });
+
   test("a consumer that stops early closes the source, and the model keeps working", async () => {
     const { iterable, state } = source(texts);
     for await (const b of model.embed(iterable as AsyncIterable<string>)) {
