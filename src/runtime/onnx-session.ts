@@ -5,7 +5,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import type { ModelOutput, OnnxModel, RuntimeOptions } from "./runtime-types.js";
+import { modelDisposedError, type ModelOutput, type OnnxModel, type RuntimeOptions } from "./runtime-types.js";
 
 const TOKEN_OUTPUT_NAMES = ["last_hidden_state", "token_embeddings", "hidden_states", "output_0"];
 const POOLED_OUTPUT_NAMES = ["sentence_embedding", "pooler_output", "embeddings", "text_embeds"];
@@ -92,7 +92,7 @@ export async function openOnnxSession(path: string, options: SessionOptions = {}
     usesTokenTypeIds,
     sessions: 1,
     async run(batch): Promise<ModelOutput> {
-      if (disposed) throw new EmbedkitError(ERROR_CODES.DISPOSED, "the model was disposed; create a new one");
+      if (disposed) throw modelDisposedError();
       const dims = [batch.batchSize, batch.seqLen];
       const feeds: Record<string, ort.Tensor> = {
         input_ids: new ort.Tensor("int64", batch.inputIds, dims),

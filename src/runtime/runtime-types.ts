@@ -1,7 +1,9 @@
 /**
- * L2: the runtime adapter's own vocabulary: options, the model handle and what a run returns.
+ * L2: the runtime adapter's own vocabulary: options, the model handle, what a run returns, and
+ * the error of a run on a disposed model.
  * Nothing here names onnxruntime types, so callers never see them.
  */
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { PaddedBatch, TokenEmbeddings } from "../types.js";
 
 export interface RuntimeOptions {
@@ -43,4 +45,9 @@ export interface OnnxModel {
   /** Runs one batch. Calls may overlap: the model queues them (and spreads them over its sessions). */
   run(batch: PaddedBatch): Promise<ModelOutput>;
   dispose(): Promise<void>;
+}
+
+/** What a run on a disposed model fails with, wherever the model lives. */
+export function modelDisposedError(): EmbedkitError {
+  return new EmbedkitError(ERROR_CODES.DISPOSED, "the model was disposed; create a new one");
 }

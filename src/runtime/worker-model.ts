@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { PaddedBatch } from "../types.js";
 import type { SessionOptions } from "./onnx-session.js";
-import type { ModelOutput, OnnxModel } from "./runtime-types.js";
+import { modelDisposedError, type ModelOutput, type OnnxModel } from "./runtime-types.js";
 import { reviveError, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.js";
 
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
@@ -93,7 +93,7 @@ class SessionWorker {
   run(batch: PaddedBatch): Promise<ModelOutput> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.disposing) {
-      return Promise.reject(new EmbedkitError(ERROR_CODES.DISPOSED, "the model was disposed; create a new one"));
+      return Promise.reject(modelDisposedError());
     }
     const id = this.nextId++;
     return new Promise<ModelOutput>((resolve, reject) => {
@@ -165,7 +165,7 @@ export async function loadInWorkers(path: string, sessions: number, options: Ses
     sessions,
     run(batch) {
       if (disposed) {
-        return Promise.reject(new EmbedkitError(ERROR_CODES.DISPOSED, "the model was disposed; create a new one"));
+        return Promise.reject(modelDisposedError());
       }
       let best: SessionWorker | undefined;
       for (const w of workers) if (w.alive && (!best || w.load < best.load)) best = w;
