@@ -5,42 +5,12 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile, copyFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
-import { main } from "../../src/cli/main.js";
 import { storeConfigFromEnv } from "../../src/config/schema.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], stdinText = "", env: Record<string, string | undefined> = {}): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks: Buffer[] = [];
-  const errChunks: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => chunks.push(c));
-  stderr.on("data", (c: Buffer) => errChunks.push(c));
-  const code = await main(argv, {
-    stdin: Readable.from([stdinText]),
-    stdout,
-    stderr,
-    env: { ...process.env, EMBEDKIT_OFFLINE: "1", ...env },
-  });
-  return { code, stdout: Buffer.concat(chunks).toString("utf8"), stderr: Buffer.concat(errChunks).toString("utf8") };
-}
-
-function parseLines(s: string): { index: number; id?: unknown; embedding: number[] }[] {
-  return s
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as { index: number; id?: unknown; embedding: number[] });
-}
+import { parseLines, run } from "../helpers/run-cli.js";
 
 describe("embedkit CLI", () => {
   let dir: string;
