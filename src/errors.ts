@@ -31,8 +31,12 @@ export const ERROR_CODES = {
   HUB_NETWORK: "hub_network",
   /** Writing to the cache failed (disk full, permissions). */
   CACHE_WRITE_FAILED: "cache_write_failed",
+  /** A result file (e.g. `embed --output`) cannot be written: missing folder, a directory, read-only, disk full. */
+  OUTPUT_WRITE_FAILED: "output_write_failed",
   /** The ONNX runtime failed to load or run a model. */
   RUNTIME_FAILURE: "runtime_failure",
+  /** The model produced NaN or Infinity for an input (corrupted or numerically broken weights). */
+  NON_FINITE_OUTPUT: "non_finite_output",
   /** The tokenizer file could not be loaded. */
   TOKENIZER_FAILURE: "tokenizer_failure",
   /** The engine was used after dispose(). */

@@ -9,6 +9,7 @@ import { poolBatch } from "../pooling/pool.js";
 import type { ModelOutput, OnnxModel } from "../runtime/onnx-model.js";
 import type { TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Encoding, PaddedBatch, PromptName } from "../types.js";
+import { assertFinite } from "./assert-finite.js";
 import type { BatchingOptions, PerCallOptions } from "./engine-options.js";
 import { padBatch } from "./pad-batch.js";
 import { planBatches } from "./plan-batches.js";
@@ -63,6 +64,8 @@ export async function tokenizeWithPrompt(
 /** A window of texts after tokenization, cut before its first over-long text (if any). */
 export interface TokenizedWindow {
   readonly encodings: Encoding[];
+  /** Global index of encodings[0], to name inputs in errors. */
+  readonly firstIndex: number;
   /** Set when truncation is off and a text is too long: the window holds only the texts before it. */
   readonly error?: EmbedkitError;
 }
@@ -78,10 +81,11 @@ export async function tokenizeWindow(
   call: PerCallOptions & { promptName?: PromptName },
 ): Promise<TokenizedWindow> {
   const { encodings, firstTooLong } = await tokenizeWithPrompt(parts, texts, call, parts.spec.maxTokens);
-  if (firstTooLong < 0) return { encodings };
+  if (firstTooLong < 0) return { encodings, firstIndex };
   const e = encodings[firstTooLong]!;
   return {
     encodings: encodings.slice(0, firstTooLong),
+    firstIndex,
     error: tooLongError(`inputs[${firstIndex + firstTooLong}]`, e.originalLength, parts.spec.maxTokens),
   };
 }
@@ -94,7 +98,7 @@ export async function runWindow(
   batching: BatchingOptions,
 ): Promise<EncodedWindow & { error?: EmbedkitError }> {
   const kept = window.encodings;
-  const vectors = await runEncodings(parts, kept, post, batching);
+  const vectors = await runEncodings(parts, kept, post, batching, window.firstIndex);
   const out: EncodedWindow & { error?: EmbedkitError } = {
     vectors,
     tokenCounts: kept.map((e) => e.originalLength),
@@ -113,13 +117,15 @@ export interface PostProcessing {
 /**
  * Runs encodings through the model in length-sorted batches; vectors come back in input order.
  * One batch more than the model has sessions is kept in flight, so a session never waits for
- * this thread to pool the previous batch and pad the next one.
+ * this thread to pool the previous batch and pad the next one. `firstIndex` is the global index of
+ * encodings[0], used to name an input whose vector is not finite.
  */
 export async function runEncodings(
   parts: EncoderParts,
   encodings: readonly Encoding[],
   post: PostProcessing,
   batching: BatchingOptions,
+  firstIndex = 0,
 ): Promise<Float32Array[]> {
   const { spec, model } = parts;
   const out = new Array<Float32Array>(encodings.length);
@@ -148,6 +154,7 @@ export async function runEncodings(
     rows.forEach((i, r) => {
       out[i] = postProcess(pooled[r]!, spec, post);
     });
+    for (const i of [...rows].sort((a, b) => a - b)) assertFinite(out[i]!, firstIndex + i); // names the first bad input of the batch
   }
   return out;
 }

@@ -90,6 +90,7 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   invalid_option: { ...REQUEST, teiType: "validation" },
   disposed: { status: 503, teiType: "unhealthy", openaiType: "server_error" },
   runtime_failure: { ...SERVER, teiType: "backend" },
+  non_finite_output: { ...SERVER, teiType: "backend" },
   tokenizer_failure: { ...SERVER, teiType: "tokenizer" },
   unknown_model: { ...SERVER, teiType: "backend" },
   unknown_variant: { ...SERVER, teiType: "backend" },
@@ -100,6 +101,7 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   hub_not_found: { ...SERVER, teiType: "backend" },
   hub_network: { ...SERVER, teiType: "backend" },
   cache_write_failed: { ...SERVER, teiType: "backend" },
+  output_write_failed: { ...SERVER, teiType: "backend" },
   invalid_task: { ...SERVER, teiType: "backend" },
 };
 
