@@ -187,6 +187,10 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     await sink.finish();
     await out?.commit();
   } catch (e) {
+    // A closed pipe (`embedkit embed ... | head`) ends the run quietly, as Unix tools do, once
+    // the model is disposed (exiting with its worker alive is what aborted the process natively).
+    if (out === undefined && isEmbedkitError(e, ERROR_CODES.OUTPUT_WRITE_FAILED) && e.details["errno"] === "EPIPE")
+      return 0;
     if (out !== undefined) {
       // The output file keeps its old content; what was written before an input error is kept aside.
       const writeFailed = isEmbedkitError(e, ERROR_CODES.OUTPUT_WRITE_FAILED);

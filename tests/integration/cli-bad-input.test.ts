@@ -108,6 +108,29 @@ describe("CLI bad input", () => {
     );
   });
 
+  test("a closed stdout pipe (`embed | head`) ends the run quietly with exit 0 after disposing the model", async () => {
+    const input = join(dir, "many.txt");
+    await writeFile(input, Array.from({ length: 3000 }, (_, i) => `line ${i}`).join("\n"));
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "src", "cli", "bin.ts"), "embed", "-i", input, ...M],
+      {
+        cwd: ROOT,
+        env: { ...process.env, EMBEDKIT_OFFLINE: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once("data", () => child.stdout.destroy()); // what `head -c 20` does
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (c, s) => resolve([c, s])),
+    );
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /terminate called|Napi::Error|at /);
+  });
+
   test("an existing output file is not emptied by a run that fails on its input; a run that succeeds replaces it", async () => {
     const out = join(dir, "keep.jsonl");
     await writeFile(out, "old content\n");
