@@ -10,7 +10,8 @@
  *   stream 'error' event) and becomes OUTPUT_WRITE_FAILED naming the path and the reason.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, open, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, chmod, open, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 
@@ -74,6 +75,11 @@ export class OutputFile {
       return new OutputFile(path, fh, undefined, path);
     }
     const target = existing ? await realpath(path) : path;
+    // Renaming over a file its owner made read-only would bypass that protection, as `>` does not.
+    if (existing)
+      await access(target, constants.W_OK).catch((e: unknown) => {
+        throw outputError(path, e);
+      });
     const dir = dirname(target);
     const dirStat = await stat(dir).catch((e: unknown) => {
       throw outputError(path, e);

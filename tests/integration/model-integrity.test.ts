@@ -195,7 +195,10 @@ describe("model integrity", () => {
     }
     const r = await run(["embed", "hello world", "--model", folder]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^embedkit embed: error \[non_finite_output\]: the model produced NaN for inputs\[0\]/);
+    assert.match(
+      r.stderr,
+      /^embedkit embed: error \[non_finite_output\]: the model produced NaN for text 1 of the command line/,
+    );
     assert.doesNotMatch(r.stdout, /null/);
   });
 });
