@@ -1,8 +1,8 @@
 /**
  * L5: the embedkit HTTP server: one node:http server, one pipeline, one route table, one
  * batcher, one model. `startServer` listens; `close()` shuts down gracefully: stop accepting
- * connections, answer 503 to new requests on open connections, finish every in-flight request,
- * stop the batcher, then dispose the model.
+ * connections, answer 503 to new requests on open connections, finish every in-flight request
+ * and flush its response (connection-drain.ts), stop the batcher, then dispose the model.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +11,7 @@ import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embeddin
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { Admission } from "./admission.js";
 import { Batcher } from "./batcher.js";
+import { ConnectionDrain } from "./connection-drain.js";
 import { EmbedService } from "./embed-service.js";
 import { buildOpenApi } from "./openapi.js";
 import { createPipeline, type Route } from "./pipeline.js";
@@ -139,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
     handler,
   );
+  const connections = new ConnectionDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {
@@ -165,20 +167,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (closing ??= (async () => {
       shuttingDown = true;
       logger.info({ inflight: admission.activeRequests }, "shutting down: finishing in-flight requests");
-      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs);
       });
-      const expired = await Promise.race([admission.idle().then(() => false), timedOut]);
-      if (expired)
-        logger.warn({ inflight: admission.activeRequests }, "shutdown timeout: closing remaining connections");
-      server.closeIdleConnections();
-      if (expired) server.closeAllConnections();
-      await Promise.race([listenerClosed, timedOut]);
+      // Every admitted request answered, and every answer flushed to its client.
+      const finished = Promise.all([admission.idle(), connections.drain()]).then(() => false);
+      const expired = await Promise.race([finished, timedOut]);
       clearTimeout(timer);
-      server.closeAllConnections();
+      if (expired) {
+        logger.warn(
+          { inflight: admission.activeRequests, connections: connections.open },
+          "shutdown timeout: closing remaining connections",
+        );
+        connections.destroyAll();
+      }
+      server.close(); // http.Server's own housekeeping; no connection is left to close
       await batcher.close();
       if (options.disposeModel ?? true) await model.dispose();
       logger.info("stopped");
