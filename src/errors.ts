@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   HUB_NETWORK: "hub_network",
   /** Writing to the cache failed (disk full, permissions). */
   CACHE_WRITE_FAILED: "cache_write_failed",
+  /** The model produced NaN or Infinity (a corrupt model file, or numbers out of range). */
+  NON_FINITE_OUTPUT: "non_finite_output",
   /** The ONNX runtime failed to load or run a model. */
   RUNTIME_FAILURE: "runtime_failure",
   /** The tokenizer file could not be loaded. */
