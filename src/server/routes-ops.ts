@@ -41,14 +41,15 @@ export function opsRoutes(deps: RouteDeps): Route[] {
       method: "GET",
       paths: ["/health", "/", "/ping"],
       operationId: "health",
-      summary: "200 while the server takes requests; 503 while shutting down or after the model failed.",
+      summary:
+        "200 while the server takes requests; 503 while shutting down or while the model fails (probed, as TEI does).",
       tag: "TEI",
       dialect: "tei",
       admitted: false,
       public: true,
       duringShutdown: true,
-      handle: () => {
-        const why = deps.unhealthy();
+      handle: async () => {
+        const why = await deps.unhealthy();
         if (why !== null) throw new ServerError(SERVER_ERROR_CODES.UNHEALTHY, why);
         return { status: 200 };
       },

@@ -9,10 +9,12 @@ import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { Encoding } from "../types.js";
 import { Admission } from "./admission.js";
 import { Batcher } from "./batcher.js";
 import { ConnectionDrain } from "./connection-drain.js";
 import { EmbedService } from "./embed-service.js";
+import { checkFinite, ModelHealth } from "./model-health.js";
 import { buildOpenApi } from "./openapi.js";
 import { createPipeline, type Route } from "./pipeline.js";
 import type { RouteDeps } from "./route-deps.js";
@@ -78,9 +80,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const logger = options.logger ?? pino({ name: "embedkit", level: config.logLevel });
   const metrics = new ServerMetrics();
-  let lastFailure: string | null = null;
+  // Every inference call goes through here: NaN/Infinity is an error, and the outcome is the model's health.
+  const runChecked = async (encodings: readonly Encoding[]): Promise<Float32Array[]> => {
+    try {
+      const vectors = await model.embedEncodings(encodings, { normalize: false });
+      checkFinite(vectors);
+      health.succeeded();
+      return vectors;
+    } catch (e) {
+      health.failed(e);
+      throw e;
+    }
+  };
+  const health = new ModelHealth(async () => {
+    await runChecked(await model.encode(["health check"], { truncate: true }));
+  });
   const batcher = new Batcher(
-    (encodings) => model.embedEncodings(encodings, { normalize: false }),
+    runChecked,
     {
       maxBatchTokens,
       maxBatchSize: config.maxBatchSize,
@@ -88,10 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       crossRequest: config.batching,
     },
     {
-      onBatch: (b) => {
-        metrics.batch(b);
-        lastFailure = b.failed ? "the last inference call failed; see the server log" : null;
-      },
+      onBatch: (b) => metrics.batch(b),
       onDropped: (rows) => metrics.dropped.inc({}, rows),
     },
   );
@@ -116,7 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     version: options.version ?? "unknown",
     maxBatchTokens,
-    unhealthy: () => (shuttingDown ? "the server is shutting down" : lastFailure),
+    unhealthy: async () => (shuttingDown ? "the server is shutting down" : await health.check()),
     openapi: () =>
       (openapi ??= buildOpenApi(routes, {
         title: "embedkit",
@@ -135,6 +148,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxBodyBytes: config.maxBodyBytes,
     isShuttingDown: () => shuttingDown,
   });
+
+  // As TEI does before it listens: one inference call, so /health knows whether the model works.
+  // A model that fails it (e.g. NaN from corrupt weights) is still served, unhealthy, so /health
+  // can say why; its requests get `non_finite_output` errors, never null vectors.
+  const startupProblem = await health.check();
+  if (startupProblem !== null) logger.error({ reason: startupProblem }, "the model failed its start-up check");
 
   const server: Server = createServer(
     { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
