@@ -119,12 +119,6 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   invalid_task: SERVER,
 };
 
-/** The status a code gets in a dialect (exported for the README table's test). */
-export function statusOf(code: ErrorCode | ServerErrorCode, dialect: Dialect): number {
-  const m = ERROR_TABLE[code];
-  return dialect === "openai" ? m.openaiStatus : (m.teiStatus ?? TEI_STATUS[m.teiType]);
-}
-
 export interface HttpError {
   readonly status: number;
   readonly code: string;
