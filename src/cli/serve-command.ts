@@ -100,7 +100,7 @@ const SERVE_OPTIONS = {
     flag: "max-client-batch-size",
     kind: "int",
     arg: "N",
-    help: "inputs per request (split server-side; more get 413)",
+    help: "inputs per request (split server-side; more get 422, 400 on /v1)",
   },
   maxBodyBytes: { flag: "max-body-bytes", kind: "int", arg: "N", help: "request body limit (413 above it)" },
   maxInputChars: { flag: "max-input-chars", kind: "int", arg: "N", help: "characters per input (422 above it)" },

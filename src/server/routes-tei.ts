@@ -1,5 +1,7 @@
 /**
- * L5: TEI's routes: POST /embed, /tokenize, /decode.
+ * L5: TEI's routes: POST /embed (also at POST / and POST /invocations, where TEI serves an
+ * embedding model's embed route, for huggingface_hub's InferenceClient and SageMaker), /tokenize,
+ * /decode.
  */
 import type { PromptName, TruncationDirection } from "../types.js";
 import { checkIds, checkTexts } from "./embed-service.js";
@@ -22,7 +24,7 @@ export function teiRoutes(deps: RouteDeps): Route[] {
   return [
     defineRoute({
       method: "POST",
-      paths: ["/embed"],
+      paths: ["/embed", "/", "/invocations"],
       operationId: "embed",
       summary: "Embed texts (TEI). Over-long inputs are refused (422) unless `truncate` is true.",
       tag: "TEI",
