@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { chunk, contentTokens } from "../../src/chunking/chunk.js";
+import { cosineSimilarity } from "../../src/pooling/normalize.js";
 import { TokenIndex } from "../../src/chunking/token-index.js";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { chunkTokenizerFromFile } from "../helpers/chunk-tokenizer.js";
@@ -24,6 +25,7 @@ interface Case {
   id: string;
   prefix: string;
   textTokens: number;
+  wholeSpanVsPooled?: number;
   chunks: { start: number; end: number; tokenStart: number; tokenEnd: number; vector: number[] }[];
 }
 
@@ -79,6 +81,15 @@ for (const modelId of [TEST_MODELS.bgeSmallEn, TEST_MODELS.miniLM, TEST_MODELS.e
           );
         }
       }
+    });
+
+    test("a whole-text span vector sits at the recorded cosine from embedkit's ordinary embedding", async () => {
+      const c = golden.cases.find((x) => x.id === "whole-text")!;
+      const doc = docs.find((d) => d.id === c.id)!;
+      assert.deepEqual(doc.chunks, [[0, doc.text.length]]);
+      const [v] = await model.embedAll([doc.text], c.prefix === "" ? {} : { promptName: "passage" });
+      const cos = cosineSimilarity(v!, Float32Array.from(c.chunks[0]!.vector));
+      assert.ok(Math.abs(cos - c.wholeSpanVsPooled!) < 1e-4, `cosine ${cos} vs reference ${c.wholeSpanVsPooled}`);
     });
   });
 }
