@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { chunk, chunkDocuments } from "../../src/chunking/chunk.js";
 import type { ChunkBy, ChunkSpan } from "../../src/chunking/chunk-types.js";
+import { sentenceCuts } from "../../src/chunking/segment-text.js";
 import { chunkTokenizerFromFile } from "../helpers/chunk-tokenizer.js";
 
 const tok = chunkTokenizerFromFile("BAAI/bge-small-en-v1.5");
@@ -107,6 +108,25 @@ describe("chunking properties over generated documents (seeded)", () => {
       }
     });
   }
+});
+
+test("sentence cuts line by line and in windows equal Intl.Segmenter over the whole text", () => {
+  const seg = new Intl.Segmenter(undefined, { granularity: "sentence" });
+  const whole = (t: string): number[] => [...seg.segment(t)].map((x) => x.index).filter((i) => i > 0);
+  const r = rng(42);
+  for (let round = 0; round < 30; round++) {
+    const doc = randomDoc(r);
+    assert.deepEqual(sentenceCuts(doc, 0, doc.length), whole(doc), JSON.stringify(doc.slice(0, 60)));
+  }
+  // One line of ~40k characters (windows of 8192), sentences of every length.
+  const line = Array.from({ length: 900 }, (_, i) => `Sentence ${i} has ${"words ".repeat(i % 13)}in it. `).join("");
+  assert.ok(line.length > 30000 && !line.includes("\n"));
+  assert.deepEqual(sentenceCuts(line, 0, line.length), whole(line));
+  const sub = sentenceCuts(line, 5000, 20000);
+  assert.deepEqual(
+    sub,
+    whole(line.slice(5000, 20000)).map((i) => i + 5000),
+  );
 });
 
 describe("strategies", () => {
