@@ -63,7 +63,8 @@ export function contentTokens(t: { offsets: Int32Array; segments: Int8Array }): 
   let k = 0;
   t.segments.forEach((s, i) => {
     if (s !== 0) return;
-    starts[k] = t.offsets[2 * i]!;
+    // Starts never go back (they do not for WordPiece or BPE); kept monotonic for the binary search.
+    starts[k] = Math.max(t.offsets[2 * i]!, k > 0 ? starts[k - 1]! : 0);
     ends[k] = t.offsets[2 * i + 1]!;
     k++;
   });
