@@ -17,6 +17,7 @@ Output: tests/golden/tokenizer-reference.json. Run with the golden venv:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -28,10 +29,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OUT = REPO_ROOT / "tests" / "golden" / "tokenizer-reference.json"
 CACHE = Path(os.environ.get("EMBEDKIT_CACHE", Path.home() / ".cache" / "embedkit"))
 
+# The cross-encoder sits in ../shared/models beside the project; the others in the embedkit cache.
+SHARED_MODELS = REPO_ROOT.parent / "shared" / "models"
 TOKENIZERS = {
-    "cross-encoder/stsb-minilm-l6": Path("/work/shared/models/stsb-minilm-l6-cross-encoder/tokenizer.json"),
-    "BAAI/bge-small-en-v1.5": CACHE / "BAAI" / "bge-small-en-v1.5" / "tokenizer.json",
-    "BAAI/bge-small-zh-v1.5": CACHE / "BAAI" / "bge-small-zh-v1.5" / "tokenizer.json",
+    "cross-encoder/stsb-minilm-l6": ("../shared/models/stsb-minilm-l6-cross-encoder", SHARED_MODELS / "stsb-minilm-l6-cross-encoder" / "tokenizer.json"),
+    "BAAI/bge-small-en-v1.5": ("cache", CACHE / "BAAI" / "bge-small-en-v1.5" / "tokenizer.json"),
+    "BAAI/bge-small-zh-v1.5": ("cache", CACHE / "BAAI" / "bge-small-zh-v1.5" / "tokenizer.json"),
 }
 
 TEXTS = [
@@ -86,7 +89,7 @@ def describe(enc, texts: tuple[str, ...]) -> dict:
 
 def main() -> None:
     out = {"format": "embedkit-tokenizer-reference/1", "tokenizers_version": tokenizers.__version__, "max_tokens": MAX_TOKENS, "models": {}}
-    for name, path in TOKENIZERS.items():
+    for name, (where, path) in TOKENIZERS.items():
         if not path.is_file():
             raise SystemExit(f"tokenizer for {name} missing: {path}")
         full = Tokenizer.from_file(str(path))
@@ -100,7 +103,7 @@ def main() -> None:
         for a, b in PAIRS:
             whole = full.encode(a, b)
             pairs.append({"a": a, "b": b, "original_length": len(whole.ids), **describe(cut.encode(a, b), (a, b))})
-        out["models"][name] = {"tokenizer": str(path), "singles": singles, "pairs": pairs}
+        out["models"][name] = {"tokenizer": where, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "singles": singles, "pairs": pairs}
     OUT.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
 

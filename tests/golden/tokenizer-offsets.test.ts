@@ -5,9 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import { loadTokenizer, offsetsAfterPrefix } from "../../src/tokenizer/tokenizer.js";
 import type { Encoding } from "../../src/types.js";
+import { cachedTokenizerPath } from "../helpers/chunk-tokenizer.js";
 
 interface RefEncoding {
   ids: number[];
@@ -44,9 +46,10 @@ function assertSame(got: Encoding, want: RefEncoding, label: string): void {
 
 for (const [name, m] of Object.entries(ref.models)) {
   describe(`tokenizer adapter vs Python tokenizers: ${name}`, () => {
-    const path = name.startsWith("cross-encoder/")
-      ? m.tokenizer
-      : `${process.env.HOME}/.cache/embedkit/${name}/tokenizer.json`;
+    const path =
+      m.tokenizer === "cache"
+        ? cachedTokenizerPath(name)
+        : fileURLToPath(new URL(`../../${m.tokenizer}/tokenizer.json`, import.meta.url));
     const tok = loadTokenizer(path);
 
     test("single texts: ids, special tokens and UTF-16 offsets; text.slice(start, end) is the token", async () => {
@@ -121,7 +124,7 @@ for (const [name, m] of Object.entries(ref.models)) {
 }
 
 test("offsetsAfterPrefix maps offsets in prompt + text back to the text and marks prompt tokens", async () => {
-  const tok = loadTokenizer(`${process.env.HOME}/.cache/embedkit/intfloat/e5-small-v2/tokenizer.json`);
+  const tok = loadTokenizer(cachedTokenizerPath("intfloat/e5-small-v2"));
   const prefix = "query: ";
   const text = "naïve 😀 中文";
   const [e] = await tok.encode([prefix + text], { maxTokens: 512, truncate: false, offsets: true });
