@@ -1,5 +1,5 @@
 /**
- * `npm run bench:chunking` — what splitting a long document costs, part by part.
+ * `npm run bench:chunks` — what splitting a long document costs, part by part.
  *
  * On a document built by repeating the late-chunking golden documents (English, CJK, emoji,
  * Markdown) to --chars characters: the tokenizer with and without offsets, sentence
