@@ -12,3 +12,13 @@ export type { Embedder, Pooling, PromptName, Quantization, TruncationDirection }
 export { cosineSimilarity } from "./pooling/normalize.js";
 export { storeConfigFromEnv } from "./config/schema.js";
 export type { StoreConfig } from "./config/schema.js";
+export type { TokenizedText } from "./embed/text-embedding.js";
+export { chunk, chunkDocuments, chunkTokenizerFor } from "./chunking/chunk.js";
+export type {
+  Chunk,
+  ChunkBy,
+  ChunkOptions,
+  ChunkSpan,
+  ChunkTokenizer,
+  DocumentTokens,
+} from "./chunking/chunk-types.js";

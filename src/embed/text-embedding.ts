@@ -9,9 +9,10 @@ import { resolveModelFiles } from "../hub/resolve.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
-import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
+import { loadTokenizer, offsetsAfterPrefix, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
 import {
+  promptFor,
   runWindow,
   tokenizeWindow,
   runEncodings,
@@ -51,6 +52,18 @@ export interface EmbedCallOptions {
 }
 
 export interface DetailedEmbeddings extends EncodedWindow {}
+
+/** One text as the model's tokenizer sees it, from tokenize(); arrays indexed by token. */
+export interface TokenizedText {
+  readonly ids: Int32Array;
+  /**
+   * Token i covers the UTF-16 code units `[offsets[2i], offsets[2i+1])` of the text given (the
+   * prompt, if any, not counted): `text.slice(start, end)`. [0, 0] for special and prompt tokens.
+   */
+  readonly offsets: Int32Array;
+  /** Per token: 0 for a token of the text, -1 for a special token ([CLS], [SEP]), -2 for a token of the prompt. */
+  readonly segments: Int8Array;
+}
 
 type Input = Iterable<unknown> | AsyncIterable<unknown>;
 
@@ -201,6 +214,25 @@ export class TextEmbedding implements Embedder {
       this.parts.tokenizer.encode(list, { maxTokens: this.spec.maxTokens, truncate: false }),
     );
     return enc.map((e) => e.originalLength);
+  }
+
+  /**
+   * Tokenizes texts whole (no truncation, however long) with token offsets into each text as
+   * given, for chunking and late chunking. With `promptName`, the prompt is tokenized in front of
+   * the text, as embedding does; its tokens are marked -2 in `segments`.
+   */
+  async tokenize(texts: readonly string[], options: { promptName?: PromptName } = {}): Promise<TokenizedText[]> {
+    this.assertLive();
+    texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
+    const prefix = promptFor(this.spec, options.promptName);
+    const encodings = await this.track(() =>
+      this.parts.tokenizer.encode(prefix ? texts.map((t) => prefix + t) : texts, {
+        maxTokens: this.spec.maxTokens,
+        truncate: false,
+        offsets: true,
+      }),
+    );
+    return encodings.map((e) => ({ ids: e.ids, ...offsetsAfterPrefix(e, prefix.length) }));
   }
 
   /**

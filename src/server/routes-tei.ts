@@ -68,18 +68,15 @@ export function teiRoutes(deps: RouteDeps): Route[] {
         for (const text of texts) {
           const prompted = prefix + text;
           const t = await model.tokenizer.tokens(prompted);
-          const toUtf16 = codePointToUtf16(prompted);
           const tokens = t.ids.map((id, i) => {
-            const [s, e] = t.offsets[i] ?? [0, 0];
-            const isSpecial = s === e;
-            const start = isSpecial ? null : toUtf16(s);
-            const stop = isSpecial ? null : toUtf16(e);
+            const isSpecial = t.special[i] ?? false;
+            const [start, stop] = t.offsets[i] ?? [0, 0];
             return {
               id,
-              text: isSpecial ? (t.tokens[i] ?? "") : prompted.slice(start!, stop!),
+              text: isSpecial ? (t.tokens[i] ?? "") : prompted.slice(start, stop),
               special: isSpecial,
-              start,
-              stop,
+              start: isSpecial ? null : start,
+              stop: isSpecial ? null : stop,
             };
           });
           out.push(special ? tokens : tokens.filter((tok) => !tok.special));
@@ -109,16 +106,4 @@ export function teiRoutes(deps: RouteDeps): Route[] {
       },
     }),
   ];
-}
-
-/** Maps a code point offset (the tokenizer's) to a UTF-16 offset (JavaScript's). */
-function codePointToUtf16(text: string): (cp: number) => number {
-  const map: number[] = [];
-  let u = 0;
-  for (const ch of text) {
-    map.push(u);
-    u += ch.length;
-  }
-  map.push(u);
-  return (cp) => map[Math.min(cp, map.length - 1)]!;
 }
