@@ -12,3 +12,9 @@ export type { Embedder, Pooling, PromptName, Quantization, TruncationDirection }
 export { cosineSimilarity } from "./pooling/normalize.js";
 export { storeConfigFromEnv } from "./config/schema.js";
 export type { StoreConfig } from "./config/schema.js";
+export { submitJob } from "./jobs/submit-job.js";
+export type { SubmitJobOptions, SubmittedJob } from "./jobs/submit-job.js";
+export { runWorker } from "./jobs/run-worker.js";
+export type { RunWorkerOptions, WorkerHandle } from "./jobs/run-worker.js";
+export { getJobStatus, retryFailedUnits, cancelJob } from "./jobs/job-status.js";
+export type { JobStatus, FailedUnit } from "./jobs/job-status.js";

@@ -101,6 +101,11 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   hub_network: { ...SERVER, teiType: "backend" },
   cache_write_failed: { ...SERVER, teiType: "backend" },
   invalid_task: { ...SERVER, teiType: "backend" },
+  // bulk jobs (never raised by the server's routes; listed because the table is total)
+  queue_unreachable: { ...SERVER, teiType: "backend" },
+  job_not_found: { ...SERVER, teiType: "backend" },
+  input_file_unreadable: { ...SERVER, teiType: "backend" },
+  sink_write_failed: { ...SERVER, teiType: "backend" },
 };
 
 export interface HttpError {
