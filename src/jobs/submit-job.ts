@@ -30,6 +30,8 @@ export interface SubmitJobOptions extends RedisTarget {
   readonly attempts?: number;
   /** First retry delay; each further retry waits twice as long. Default 1000 ms. */
   readonly backoffMs?: number;
+  /** An already loaded engine of the job's model, to count tokens with (not disposed). Default: load one. */
+  readonly engine?: TextEmbedding;
 }
 
 export interface SubmittedJob {
@@ -69,7 +71,7 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
   let model: TextEmbedding | undefined;
   let queue: Queue | undefined;
   try {
-    model = await TextEmbedding.create(options.model ?? {});
+    model = options.engine ?? (await TextEmbedding.create(options.model ?? {}));
     const plan = await planUnits(options.inputs, model, { textField, idField, unitTokens });
     const jobId = randomBytes(6).toString("hex");
     await checkSinkWritable(options.sink, jobId);
@@ -89,7 +91,7 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
       units: plan.units.length,
       records: plan.records,
       tokens: plan.tokens,
-      dim: model.dim,
+      dim: m.dimensions ?? model.dim,
       attempts,
     };
     const keys = jobKeys(jobId);
@@ -122,7 +124,7 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
     };
   } finally {
     await queue?.close();
-    await model?.dispose();
+    if (model !== options.engine) await model?.dispose();
     redis.disconnect();
   }
 }
