@@ -21,10 +21,13 @@ export function isPermanent(e: unknown): boolean {
 function recordError(e: EmbedkitError, spec: JobSpec, unit: UnitData, r: ShardRecord, index: number): EmbedkitError {
   const position = unit.first + index;
   const shard = spec.shards[unit.shard]!.path;
+  const where = `record at position ${position} (line ${r.line} of ${shard})`;
+  const known = /^(inputs\[\d+\]|line \d+ of \S+)/;
+  const message = known.test(e.message) ? e.message.replace(known, where) : `${where}: ${e.message}`;
   return new EmbedkitError(
     e.code,
-    `record at position ${position} (line ${r.line} of ${shard}): ${e.message.replace(/^inputs\[\d+\]:?\s*/, "")}`,
-    { ...e.details, position, shard, line: r.line, unit: unit.unit },
+    message,
+    { ...e.details, field: "input", position, shard, line: r.line, unit: unit.unit },
     { cause: e },
   );
 }
