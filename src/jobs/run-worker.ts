@@ -97,7 +97,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     return spec;
   }
 
-  async function process(job: Job<UnitData>): Promise<{ records: number }> {
+  async function processUnit(job: Job<UnitData>): Promise<{ records: number }> {
     const unit = unitSchema.parse(job.data);
     const name = `unit ${unit.jobId}/${unit.unit}`;
     const keys = jobKeys(unit.jobId);
@@ -147,7 +147,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     }
   }
 
-  const worker = new Worker<UnitData, { records: number }>(QUEUE_NAME, process, {
+  const worker = new Worker<UnitData, { records: number }>(QUEUE_NAME, processUnit, {
     connection: redis,
     concurrency: options.concurrency ?? 1,
     lockDuration,

@@ -58,6 +58,7 @@ describe("bulk jobs: bad input", { timeout: 300_000 }, () => {
   const startWorker = async (): Promise<WorkerHandle> =>
     (worker = await runWorker({
       url: redis.url,
+      metricsPort: 0,
       lockDurationMs: 10_000,
       model: { store: { offline: true }, intraOpThreads: 1 },
       log: (l) => logs.push(l),
@@ -162,9 +163,13 @@ describe("bulk jobs: bad input", { timeout: 300_000 }, () => {
       job.badRecords.map((b) => [b.position, b.line]),
       [[10, 11]],
     );
-    await startWorker();
+    const w = await startWorker();
     const s = await waitForJob(redis.url, job.jobId);
+    const metrics = await (await fetch(w.metricsUrl!)).text();
     await stopWorker();
+    assert.match(metrics, new RegExp(`^embedkit_worker_units_total\\{outcome="done"\\} ${job.units - 2}$`, "m"));
+    assert.match(metrics, /^embedkit_worker_units_total\{outcome="failed"\} 2$/m);
+    assert.match(metrics, /^embedkit_worker_records_total \d+$/m);
     assert.equal(s.state, "done_with_failures");
     assert.equal(s.units.failed, 2);
     assert.equal(s.units.done, job.units - 2);
