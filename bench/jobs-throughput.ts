@@ -126,7 +126,7 @@ try {
         if (s.units.failed > 0) throw new Error(`job failed: ${JSON.stringify(s.failedUnits[0])}`);
         break;
       }
-      await sleep(50);
+      await sleep(250);
     }
     const seconds = (performance.now() - t1) / 1000;
     const rate = submitted.tokens / seconds;
