@@ -113,8 +113,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
       await redis.hsetnx(keys.job, "startedAt", t0);
       log(`${name} start (try ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}, ${unit.records} records)`);
       const model = await modelFor(spec);
+      const t1 = Date.now();
       const rows = await embedUnit(spec, unit, model);
+      const t2 = Date.now();
       await writeUnitFile(spec, unit.unit, rows);
+      const t3 = Date.now();
       await redis.eval(
         MARK_DONE,
         3,
@@ -126,12 +129,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         unit.records,
         Date.now(),
       );
+      const phases = `read+embed ${t2 - t1} ms, write ${t3 - t2} ms, mark ${Date.now() - t3} ms`;
       const seconds = (Date.now() - t0) / 1000;
       metrics.countUnit("done");
       metrics.records += unit.records;
       metrics.tokens += unit.tokens;
       metrics.busySeconds += seconds;
-      log(`${name} done: ${unit.records} records, ${unit.tokens} tokens in ${seconds.toFixed(2)} s`);
+      log(`${name} done: ${unit.records} records, ${unit.tokens} tokens in ${seconds.toFixed(2)} s (${phases})`);
       return { records: unit.records };
     } catch (e) {
       const err = asEmbedkitError(e);
