@@ -12,6 +12,7 @@ const L = {
   runtime: "^src/runtime/",
   L3: "^src/(embed|rerank|sparse)/",
   L4: "^src/(chunking|eval)/",
+  L5: "^src/jobs/",
   server: "^src/server/",
   cli: "^src/cli/",
 };
@@ -23,17 +24,19 @@ module.exports = {
     up(
       "L1-looks-down-only",
       "^src/(models|pooling|config)/",
-      "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$",
+      "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|eval|jobs|server|cli)/|^src/index\\.ts$",
     ),
     up(
       "L2-looks-down-only",
       "^src/(hub|tokenizer|runtime)/",
-      "^src/(embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$",
+      "^src/(embed|rerank|sparse|chunking|eval|jobs|server|cli)/|^src/index\\.ts$",
     ),
     up("L2-adapters-are-independent", "^src/(hub|tokenizer|runtime)/", "^src/(?!\\1)(hub|tokenizer|runtime)/"),
-    up("L3-looks-down-only", L.L3, "^src/(chunking|eval|server|cli)/|^src/index\\.ts$"),
-    up("L4-looks-down-only", L.L4, "^src/(server|cli)/"),
+    up("L3-looks-down-only", L.L3, "^src/(chunking|eval|jobs|server|cli)/|^src/index\\.ts$"),
+    up("L4-looks-down-only", L.L4, "^src/(jobs|server|cli)/"),
     up("L4-uses-public-engines-only", L.L4, "^src/(tokenizer|runtime|hub)/"),
+    up("L5-looks-down-only", L.L5, "^src/(server|cli)/|^src/index\\.ts$"),
+    up("L5-uses-public-engines-only", L.L5, "^src/(tokenizer|runtime|hub)/"),
     up("server-below-cli", L.server, "^src/cli/"),
     up("index-never-exports-edges", "^src/index\\.ts$", "^src/(server|cli)/"),
     {

@@ -43,6 +43,14 @@ export const ERROR_CODES = {
   DISPOSED: "disposed",
   /** A task or data file for evaluation is malformed. */
   INVALID_TASK: "invalid_task",
+  /** The job queue's Redis could not be reached within the wait allowed. */
+  QUEUE_UNREACHABLE: "queue_unreachable",
+  /** No bulk job with that id exists on this Redis. */
+  JOB_NOT_FOUND: "job_not_found",
+  /** An input file of a bulk job is missing, unreadable, or changed since the job was submitted. */
+  INPUT_FILE_UNREADABLE: "input_file_unreadable",
+  /** An output sink refused a write (permissions, disk full). */
+  SINK_WRITE_FAILED: "sink_write_failed",
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -22,3 +22,9 @@ export type {
   ChunkTokenizer,
   DocumentTokens,
 } from "./chunking/chunk-types.js";
+export { submitJob } from "./jobs/submit-job.js";
+export type { SubmitJobOptions, SubmittedJob } from "./jobs/submit-job.js";
+export { runWorker } from "./jobs/run-worker.js";
+export type { RunWorkerOptions, WorkerHandle } from "./jobs/run-worker.js";
+export { getJobStatus, retryFailedUnits, cancelJob } from "./jobs/job-status.js";
+export type { JobStatus, FailedUnit } from "./jobs/job-status.js";

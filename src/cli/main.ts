@@ -9,6 +9,8 @@ import { embedCommand } from "./embed-command.js";
 import { modelsCommand } from "./models-command.js";
 import { evalCommand } from "./eval-command.js";
 import { serveCommand } from "./serve-command.js";
+import { jobCommand } from "./job-command.js";
+import { workerCommand } from "./worker-command.js";
 
 const HELP = `embedkit: fast, correct text embeddings on Node
 
@@ -23,6 +25,8 @@ Commands:
   models rm ID            remove a model from the cache
   eval                    score a model on MTEB-style tasks (STSBenchmark, Banking77, your own files)
   serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
+  job submit|status|retry|cancel   bulk embedding jobs on a Redis queue (BullMQ), any number of workers
+  worker                  take units of bulk jobs from the queue; Ctrl-C drains
 
 Run \`embedkit <command> --help\` for a command's options.
 `;
@@ -33,6 +37,8 @@ const COMMANDS: Record<string, Command> = {
   models: modelsCommand,
   eval: evalCommand,
   serve: serveCommand,
+  job: jobCommand,
+  worker: workerCommand,
 };
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {

@@ -118,6 +118,11 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   cache_write_failed: SERVER,
   output_write_failed: SERVER,
   invalid_task: SERVER,
+  // bulk jobs (never raised by the server's routes; listed because the table is total)
+  queue_unreachable: SERVER,
+  job_not_found: SERVER,
+  input_file_unreadable: SERVER,
+  sink_write_failed: SERVER,
 };
 
 export interface HttpError {
