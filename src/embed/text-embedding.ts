@@ -11,7 +11,9 @@ import type { ModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
 import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
+import { onePackedBatch } from "../engine/execute.js";
 import {
+  poolEncodings,
   runWindow,
   tokenizeWindow,
   runEncodings,
@@ -215,7 +217,7 @@ export class TextEmbedding implements Embedder {
     const maxTokens = Math.min(options.maxTokens ?? this.spec.maxTokens, this.spec.maxTokens);
     const { encodings, firstTooLong } = await this.track(() => tokenizeWithPrompt(this.parts, texts, call, maxTokens));
     if (firstTooLong >= 0) {
-      throw tooLongError(`inputs[${firstTooLong}]`, encodings[firstTooLong]!.originalLength, maxTokens);
+      throw tooLongError(firstTooLong, encodings[firstTooLong]!.originalLength, maxTokens);
     }
     return encodings;
   }
@@ -232,6 +234,16 @@ export class TextEmbedding implements Embedder {
         ? this.batching
         : resolveBatching({ ...this.batching, batchSize: options.batchSize });
     return this.track(() => runEncodings(this.parts, encodings, call, batching));
+  }
+
+  /**
+   * For request batchers (the server's): runs encodings as one runtime call, exactly as packed,
+   * and returns their pooled vectors before post-processing; finish each with postProcess()
+   * (embed/encoder.ts) and the request's own normalize and dimensions.
+   */
+  async embedPacked(encodings: readonly Encoding[]): Promise<Float32Array[]> {
+    this.assertLive();
+    return this.track(() => poolEncodings(this.parts, encodings, onePackedBatch(encodings.length)));
   }
 
   /** The tokenizer, for token-level introspection (ids, tokens, decode). */

@@ -10,7 +10,7 @@ import { pino, type Logger } from "pino";
 import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { Admission } from "./admission.js";
-import { Batcher } from "./batcher.js";
+import { Batcher } from "../engine/batcher.js";
 import { EmbedService } from "./embed-service.js";
 import { buildOpenApi } from "./openapi.js";
 import { createPipeline, type Route } from "./pipeline.js";
@@ -19,9 +19,6 @@ import { openaiRoutes } from "./routes-openai.js";
 import { opsRoutes } from "./routes-ops.js";
 import { teiRoutes } from "./routes-tei.js";
 import { DEFAULT_MAX_BATCH_TOKENS, type ServerConfig } from "./server-config.js";
-
-/** The engine's own default budget (16384): a packed batch always fits in one runtime call. */
-const DEFAULT_ENGINE_BATCH_TOKENS = 16384;
 import { ServerMetrics } from "./server-metrics.js";
 
 export interface ServerOptions {
@@ -46,14 +43,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The engine options a server's model should be opened with, so one packed batch is one runtime call. */
+/**
+ * The engine options a server's model should be opened with. The batcher packs each batch by
+ * its own budget and the engine runs it as one runtime call (embedPacked), so the engine's
+ * batching options play no part here.
+ */
 export function modelOptionsFor(config: ServerConfig): TextEmbeddingOptions {
   return {
     model: config.model,
     quantization: config.quantization,
-    batchSize: config.maxBatchSize,
-    // The engine's budget must not split a packed batch: at least the batcher's.
-    maxBatchTokens: Math.max(config.maxBatchTokens ?? 0, DEFAULT_ENGINE_BATCH_TOKENS),
     ...(config.threads !== undefined ? { intraOpThreads: config.threads } : {}),
   };
 }
@@ -78,8 +76,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? pino({ name: "embedkit", level: config.logLevel });
   const metrics = new ServerMetrics();
   let lastFailure: string | null = null;
-  const batcher = new Batcher(
-    (encodings) => model.embedEncodings(encodings, { normalize: false }),
+  const batcher = new Batcher<Float32Array>(
+    (encodings) => model.embedPacked(encodings),
     {
       maxBatchTokens,
       maxBatchSize: config.maxBatchSize,
