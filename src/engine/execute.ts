@@ -8,6 +8,7 @@
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { HeadKind, HeadOutput, HeadRow, OutputHead } from "../pooling/head-types.js";
 import { splitRows } from "../pooling/output-head.js";
+import { checkSpans } from "../pooling/span-pool.js";
 import type { OnnxModel } from "../runtime/onnx-model.js";
 import type { Encoding } from "../types.js";
 import { padBatch } from "./pad-batch.js";
@@ -20,7 +21,33 @@ export interface ExecuteParams<K extends HeadKind> {
   readonly encodings: readonly Encoding[];
   /** From planBatches(), or one packed batch ([[0, 1, ..., n - 1]]) from a request batcher. */
   readonly plan: BatchPlan;
-  readonly head: OutputHead & { readonly kind: K };
+  /** For the spans head, `spans[i]` holds the token ranges of encodings[i]. */
+  readonly head: Extract<OutputHead, { readonly kind: K }>;
+}
+
+/** The part of `head` that belongs to the rows of one batch. */
+function headForRows(head: OutputHead, rows: readonly number[]): OutputHead {
+  return head.kind === "spans" ? { kind: "spans", spans: rows.map((i) => head.spans[i]!) } : head;
+}
+
+function checkHead(head: OutputHead, encodings: readonly Encoding[]): void {
+  if (head.kind === "spans") {
+    if (!Array.isArray(head.spans) || head.spans.length !== encodings.length) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `spans must hold one list of token ranges per input (${encodings.length}), got ${Array.isArray(head.spans) ? head.spans.length : typeof head.spans}`,
+        { field: "spans", inputs: encodings.length },
+      );
+    }
+    head.spans.forEach((s, i) => checkSpans(s, encodings[i]!.ids.length, `spans[${i}]`));
+  }
+  if (head.kind === "sparse" && head.topK !== undefined && (!Number.isInteger(head.topK) || head.topK < 1)) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `topK must be a positive integer, got ${JSON.stringify(head.topK)}`,
+      { field: "topK", value: head.topK, min: 1 },
+    );
+  }
 }
 
 /**
@@ -30,12 +57,13 @@ export interface ExecuteParams<K extends HeadKind> {
  */
 export async function execute<K extends HeadKind>(params: ExecuteParams<K>): Promise<HeadRow[K][]> {
   const { model, encodings, plan, head } = params;
+  checkHead(head, encodings);
   const out = new Array<HeadRow[K]>(encodings.length);
   const inFlight: { rows: readonly number[]; result: Promise<HeadOutput> }[] = [];
   let next = 0;
   const submit = (): void => {
     const rows = plan[next++]!;
-    const result = model.run(padBatch(rows.map((i) => encodings[i]!)), head);
+    const result = model.run(padBatch(rows.map((i) => encodings[i]!)), headForRows(head, rows));
     result.catch(() => undefined); // awaited below in order; this only keeps a later failure from being "unhandled"
     inFlight.push({ rows, result });
   };

@@ -4,7 +4,7 @@
  * Nothing here names onnxruntime types, so callers never see them.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import type { HeadOutput, OutputHead } from "../pooling/head-types.js";
+import type { HeadKind, HeadOutput, OutputHead } from "../pooling/head-types.js";
 import type { PaddedBatch } from "../types.js";
 
 export interface RuntimeOptions {
@@ -43,7 +43,10 @@ export interface OnnxModel {
    * head's (small) result reaches the caller. Calls may overlap: the model queues them (and
    * spreads them over its sessions).
    */
-  run(batch: PaddedBatch, head: OutputHead): Promise<HeadOutput>;
+  run<K extends HeadKind>(
+    batch: PaddedBatch,
+    head: Extract<OutputHead, { readonly kind: K }>,
+  ): Promise<Extract<HeadOutput, { readonly kind: K }>>;
   dispose(): Promise<void>;
 }
 

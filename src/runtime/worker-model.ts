@@ -6,7 +6,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import type { HeadOutput, OutputHead } from "../pooling/head-types.js";
+import type { HeadKind, HeadOutput, OutputHead } from "../pooling/head-types.js";
 import type { PaddedBatch } from "../types.js";
 import type { SessionOptions } from "./onnx-session.js";
 import { modelDisposedError, type OnnxModel } from "./runtime-types.js";
@@ -164,13 +164,14 @@ export async function loadInWorkers(path: string, sessions: number, options: Ses
   return {
     ...first.meta,
     sessions,
-    run(batch, head) {
+    run<K extends HeadKind>(batch: PaddedBatch, head: Extract<OutputHead, { readonly kind: K }>) {
       if (disposed) {
         return Promise.reject(modelDisposedError());
       }
       let best: SessionWorker | undefined;
       for (const w of workers) if (w.alive && (!best || w.load < best.load)) best = w;
-      return (best ?? first).run(batch, head);
+      // The worker applies this head, so its answer is this head's kind.
+      return (best ?? first).run(batch, head) as Promise<Extract<HeadOutput, { readonly kind: K }>>;
     },
     async dispose() {
       disposed = true;
