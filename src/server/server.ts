@@ -11,6 +11,7 @@ import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embeddin
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { Admission } from "./admission.js";
 import { Batcher } from "../engine/batcher.js";
+import { defaultBatchTokens } from "../engine/token-budget.js";
 import { EmbedService } from "./embed-service.js";
 import { buildOpenApi } from "./openapi.js";
 import { createPipeline, type Route } from "./pipeline.js";
@@ -18,7 +19,7 @@ import type { RouteDeps } from "./route-deps.js";
 import { openaiRoutes } from "./routes-openai.js";
 import { opsRoutes } from "./routes-ops.js";
 import { teiRoutes } from "./routes-tei.js";
-import { DEFAULT_MAX_BATCH_TOKENS, type ServerConfig } from "./server-config.js";
+import type { ServerConfig } from "./server-config.js";
 import { ServerMetrics } from "./server-metrics.js";
 
 export interface ServerOptions {
@@ -66,7 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (maxInputTokens > model.maxTokens) {
     throw invalid("maxInputTokens", `is ${maxInputTokens}, over the model's limit of ${model.maxTokens} tokens`);
   }
-  const maxBatchTokens = config.maxBatchTokens ?? Math.max(DEFAULT_MAX_BATCH_TOKENS, maxInputTokens);
+  const maxBatchTokens = config.maxBatchTokens ?? defaultBatchTokens(maxInputTokens);
   if (maxBatchTokens < maxInputTokens) {
     throw invalid(
       "maxBatchTokens",
