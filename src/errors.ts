@@ -73,6 +73,26 @@ export class EmbedkitError extends Error {
   }
 }
 
+/** What an `input_too_long` error says about the input, typed for the code that maps it (the server). */
+export interface InputTooLongDetails extends ErrorDetails {
+  /** The input as the caller names it, e.g. "inputs[3]". */
+  readonly field: string;
+  /** Its index in the call's inputs. */
+  readonly index: number;
+  /** Its tokens (special tokens and prompt included) before any truncation. */
+  readonly tokens: number;
+  readonly maxTokens: number;
+}
+
+/** An input has more tokens than allowed; `details` says which input and by how much. */
+export class InputTooLongError extends EmbedkitError {
+  declare readonly details: InputTooLongDetails;
+
+  constructor(message: string, details: InputTooLongDetails) {
+    super(ERROR_CODES.INPUT_TOO_LONG, message, details);
+  }
+}
+
 export function isEmbedkitError(e: unknown, code?: ErrorCode): e is EmbedkitError {
   return e instanceof EmbedkitError && (code === undefined || e.code === code);
 }

@@ -3,12 +3,13 @@
  */
 export { TextEmbedding } from "./embed/text-embedding.js";
 export type { TextEmbeddingOptions, EmbedCallOptions, DetailedEmbeddings } from "./embed/text-embedding.js";
-export { EmbedkitError, ERROR_CODES, isEmbedkitError } from "./errors.js";
-export type { ErrorCode } from "./errors.js";
+export { EmbedkitError, ERROR_CODES, InputTooLongError, isEmbedkitError } from "./errors.js";
+export type { ErrorCode, InputTooLongDetails } from "./errors.js";
 export { MODELS, MODEL_IDS, DEFAULT_MODEL, getModelSpec, isModelId } from "./models/registry.js";
 export type { ModelId } from "./models/registry.js";
 export type { ModelSpec, ModelFile, ModelPrompts } from "./models/spec.js";
-export type { Embedder, Pooling, PromptName, Quantization, TruncationDirection } from "./types.js";
+export type { Embedder, Pooling, PromptName, Quantization, SparseVector, TruncationDirection } from "./types.js";
+export type { HeadRow, OutputHead, ScoreActivation, TokenSpan, TokenStates } from "./pooling/head-types.js";
 export { cosineSimilarity } from "./pooling/normalize.js";
 export { storeConfigFromEnv } from "./config/schema.js";
 export type { StoreConfig } from "./config/schema.js";

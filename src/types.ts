@@ -53,6 +53,12 @@ export interface TokenEmbeddings {
   readonly hidden: number;
 }
 
+/** A sparse vector (SPLADE, BM25): non-zero entries only, sorted by index. */
+export interface SparseVector {
+  readonly indices: Uint32Array;
+  readonly values: Float32Array;
+}
+
 /**
  * The minimal surface of an embedding model that the evaluation harness, chunking and other
  * L4 code build on. TextEmbedding implements it.

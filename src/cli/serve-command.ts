@@ -82,7 +82,7 @@ const SERVE_OPTIONS = {
     flag: "max-batch-tokens",
     kind: "int",
     arg: "N",
-    help: "padded tokens (rows x longest) per inference call (default max(4096, the model's input limit))",
+    help: "padded tokens (rows x longest) per inference call (default max(2048, the model's input limit))",
   },
   maxBatchSize: { flag: "max-batch-size", kind: "int", arg: "N", help: "inputs per inference call" },
   maxWaitMs: {

@@ -11,7 +11,11 @@ import type { ModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
 import { loadTokenizer, offsetsAfterPrefix, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
+import { execute, onePackedBatch } from "../engine/execute.js";
+import { planBatches } from "../engine/plan-batches.js";
+import type { HeadRow, OutputHead } from "../pooling/head-types.js";
 import {
+  poolEncodings,
   promptFor,
   runWindow,
   tokenizeWindow,
@@ -247,7 +251,7 @@ export class TextEmbedding implements Embedder {
     const maxTokens = Math.min(options.maxTokens ?? this.spec.maxTokens, this.spec.maxTokens);
     const { encodings, firstTooLong } = await this.track(() => tokenizeWithPrompt(this.parts, texts, call, maxTokens));
     if (firstTooLong >= 0) {
-      throw tooLongError(`inputs[${firstTooLong}]`, encodings[firstTooLong]!.originalLength, maxTokens);
+      throw tooLongError(firstTooLong, encodings[firstTooLong]!.originalLength, maxTokens);
     }
     return encodings;
   }
@@ -264,6 +268,35 @@ export class TextEmbedding implements Embedder {
         ? this.batching
         : resolveBatching({ ...this.batching, batchSize: options.batchSize });
     return this.track(() => runEncodings(this.parts, encodings, call, batching));
+  }
+
+  /**
+   * For request batchers (the server's): runs encodings as one runtime call, exactly as packed,
+   * and returns their pooled vectors before post-processing; finish each with postProcess()
+   * (embed/encoder.ts) and the request's own normalize and dimensions.
+   */
+  async embedPacked(encodings: readonly Encoding[]): Promise<Float32Array[]> {
+    this.assertLive();
+    return this.track(() => poolEncodings(this.parts, encodings, onePackedBatch(encodings.length)));
+  }
+
+  /**
+   * Runs encodings (from encode()) through the model with another output head than the
+   * post-processed vectors of embedEncodings(): `tokens` gives each input's real-token states
+   * ([tokens, dim], special tokens included), `spans` the mean state of each token range
+   * (`spans[i]` holds input i's [start, end) ranges; late chunking), `pooled` the pooled
+   * vectors before normalization. Batched like embedEncodings; results in the order given.
+   */
+  async runHead<K extends "pooled" | "tokens" | "spans">(
+    encodings: readonly Encoding[],
+    head: Extract<OutputHead, { readonly kind: K }>,
+  ): Promise<HeadRow[K][]> {
+    this.assertLive();
+    const plan = planBatches(
+      encodings.map((e) => e.ids.length),
+      this.batching,
+    );
+    return this.track(() => execute({ model: this.parts.model, encodings, plan, head }));
   }
 
   /** The tokenizer, for token-level introspection (ids, tokens, decode). */

@@ -11,7 +11,8 @@ import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embeddin
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Encoding } from "../types.js";
 import { Admission } from "./admission.js";
-import { Batcher } from "./batcher.js";
+import { Batcher } from "../engine/batcher.js";
+import { defaultBatchTokens } from "../engine/token-budget.js";
 import { ConnectionDrain } from "./connection-drain.js";
 import { EmbedService } from "./embed-service.js";
 import { checkFinite, ModelHealth } from "./model-health.js";
@@ -21,10 +22,7 @@ import type { RouteDeps } from "./route-deps.js";
 import { openaiRoutes } from "./routes-openai.js";
 import { opsRoutes } from "./routes-ops.js";
 import { teiRoutes } from "./routes-tei.js";
-import { DEFAULT_MAX_BATCH_TOKENS, type ServerConfig } from "./server-config.js";
-
-/** The engine's own default budget (16384): a packed batch always fits in one runtime call. */
-const DEFAULT_ENGINE_BATCH_TOKENS = 16384;
+import type { ServerConfig } from "./server-config.js";
 import { ServerMetrics } from "./server-metrics.js";
 
 export interface ServerOptions {
@@ -49,14 +47,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The engine options a server's model should be opened with, so one packed batch is one runtime call. */
+/**
+ * The engine options a server's model should be opened with. The batcher packs each batch by
+ * its own budget and the engine runs it as one runtime call (embedPacked), so the engine's
+ * batching options play no part here.
+ */
 export function modelOptionsFor(config: ServerConfig): TextEmbeddingOptions {
   return {
     model: config.model,
     quantization: config.quantization,
-    batchSize: config.maxBatchSize,
-    // The engine's budget must not split a packed batch: at least the batcher's.
-    maxBatchTokens: Math.max(config.maxBatchTokens ?? 0, DEFAULT_ENGINE_BATCH_TOKENS),
     ...(config.threads !== undefined ? { intraOpThreads: config.threads } : {}),
   };
 }
@@ -71,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (maxInputTokens > model.maxTokens) {
     throw invalid("maxInputTokens", `is ${maxInputTokens}, over the model's limit of ${model.maxTokens} tokens`);
   }
-  const maxBatchTokens = config.maxBatchTokens ?? Math.max(DEFAULT_MAX_BATCH_TOKENS, maxInputTokens);
+  const maxBatchTokens = config.maxBatchTokens ?? defaultBatchTokens(maxInputTokens);
   if (maxBatchTokens < maxInputTokens) {
     throw invalid(
       "maxBatchTokens",
@@ -83,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Every inference call goes through here: NaN/Infinity is an error, and the outcome is the model's health.
   const runChecked = async (encodings: readonly Encoding[]): Promise<Float32Array[]> => {
     try {
-      const vectors = await model.embedEncodings(encodings, { normalize: false });
+      const vectors = await model.embedPacked(encodings);
       checkFinite(vectors);
       health.succeeded();
       return vectors;
@@ -95,7 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const health = new ModelHealth(async () => {
     await runChecked(await model.encode(["health check"], { truncate: true }));
   });
-  const batcher = new Batcher(
+  const batcher = new Batcher<Float32Array>(
     runChecked,
     {
       maxBatchTokens,

@@ -53,7 +53,7 @@ describe("server routes", { timeout: 120_000 }, () => {
         dimension: 384,
         max_concurrent_requests: 512,
         max_input_length: 512,
-        max_batch_tokens: 4096,
+        max_batch_tokens: 2048,
         max_batch_requests: 32,
         max_client_batch_size: 2048,
         auto_truncate: false,
