@@ -13,6 +13,7 @@ const L = {
   L3: "^src/(embed|rerank|sparse)/",
   L4: "^src/(chunking|eval)/",
   server: "^src/server/",
+  integrations: "^src/integrations/",
   cli: "^src/cli/",
 };
 const up = (name, from, to) => ({ name, severity: "error", from: { path: from }, to: { path: to } });
@@ -35,7 +36,17 @@ module.exports = {
     up("L4-looks-down-only", L.L4, "^src/(server|cli)/"),
     up("L4-uses-public-engines-only", L.L4, "^src/(tokenizer|runtime|hub)/"),
     up("server-below-cli", L.server, "^src/cli/"),
-    up("index-never-exports-edges", "^src/index\\.ts$", "^src/(server|cli)/"),
+    up("index-never-exports-edges", "^src/index\\.ts$", "^src/(server|cli|integrations)/"),
+    // L6 integrations build on the public surface only (index.ts and the engines' own files).
+    up("integrations-use-public-api-only", L.integrations, "^src/(?!(index\\.ts$|embed/|integrations/))"),
+    up("nothing-imports-integrations", "^src/(?!integrations/)", L.integrations),
+    {
+      // The base `embedkit` import must never load a framework: they are optional peers.
+      name: "frameworks-only-in-integrations",
+      severity: "error",
+      from: { pathNot: L.integrations },
+      to: { path: "node_modules/(@langchain|llamaindex|@llamaindex|ai|@ai-sdk)/" },
+    },
     {
       name: "onnxruntime-only-in-runtime",
       severity: "error",
