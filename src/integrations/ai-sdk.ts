@@ -47,7 +47,7 @@ export interface EmbedkitProvider {
 /** Default of {@link EmbedkitModelSettings.maxEmbeddingsPerCall}. */
 export const DEFAULT_MAX_EMBEDDINGS_PER_CALL = 2048;
 /** Values sent to the engine at a time inside one call; an abort takes effect between chunks. */
-const CHUNK = 512;
+const CHUNK = 256;
 const PROMPT_NAMES: readonly (PromptName | null)[] = ["query", "passage", "symmetric", null];
 
 /**
