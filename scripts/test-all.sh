@@ -24,6 +24,9 @@ npx tsx scripts/gen-readme-models.ts --check
 step "test models (Maven Central jars -> embedkit models import -> cache)"
 npm run fetch-models
 
+step "test runtimes for the package test (Node 22, Bun; from the npm registry)"
+bash scripts/fetch-test-runtimes.sh
+
 step "tests"
 npm test
 
