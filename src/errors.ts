@@ -41,12 +41,19 @@ export const ERROR_CODES = {
   INVALID_TASK: "invalid_task",
 } as const;
 
+/** The stable code of an {@link EmbedkitError}: one of {@link ERROR_CODES}' values. */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
+/**
+ * Every error embedkit throws on purpose: a stable `code`, a message naming the field, the limit
+ * and the given value, and structured `details`.
+ */
 export class EmbedkitError extends Error {
+  /** What went wrong, stable across versions (the server maps it to an HTTP status). */
   readonly code: ErrorCode;
+  /** Structured facts: the field, the limit, the value given... */
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
@@ -56,11 +63,20 @@ export class EmbedkitError extends Error {
     this.details = details;
   }
 
-  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+  /** The error as plain JSON (code, message, details), e.g. for a log line or an HTTP body. */
+  toJSON(): {
+    /** See {@link EmbedkitError.code}. */
+    code: ErrorCode;
+    /** The human-readable message. */
+    message: string;
+    /** See {@link EmbedkitError.details}. */
+    details: ErrorDetails;
+  } {
     return { code: this.code, message: this.message, details: this.details };
   }
 }
 
+/** Whether `e` is an {@link EmbedkitError}, optionally with the given `code`. */
 export function isEmbedkitError(e: unknown, code?: ErrorCode): e is EmbedkitError {
   return e instanceof EmbedkitError && (code === undefined || e.code === code);
 }

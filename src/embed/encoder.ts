@@ -15,6 +15,7 @@ import { planBatches } from "./plan-batches.js";
 
 /** The vectors of one window of texts, plus what happened to each text. */
 export interface EncodedWindow {
+  /** One vector per text, in input order. */
   readonly vectors: Float32Array[];
   /** Tokens each text had, special tokens and prompt included, before truncation. */
   readonly tokenCounts: number[];

@@ -9,7 +9,12 @@ import { EmbedkitError, ERROR_CODES, TextEmbedding, type TextEmbeddingOptions } 
  * `quantization`, `batchSize`, `store`...), or an already created `TextEmbedding` to share
  * (`{ textEmbedding }`; the integration then never disposes it).
  */
-export type IntegrationModelOptions = TextEmbeddingOptions | { readonly textEmbedding: TextEmbedding };
+export type IntegrationModelOptions =
+  | TextEmbeddingOptions
+  | {
+      /** A model created by the caller, shared; the integration never disposes it. */
+      readonly textEmbedding: TextEmbedding;
+    };
 
 /** Creates the model on first use; a failed creation is retried by the next call. */
 export class LazyModel {
