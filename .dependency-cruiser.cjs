@@ -15,6 +15,7 @@ const L = {
   L4: "^src/(chunking|eval)/",
   L5: "^src/jobs/",
   server: "^src/server/",
+  integrations: "^src/integrations/",
   cli: "^src/cli/",
 };
 const up = (name, from, to) => ({ name, severity: "error", from: { path: from }, to: { path: to } });
@@ -55,7 +56,17 @@ module.exports = {
       from: { path: "^src/(models|pooling)/" },
       to: { path: IO_MODULES },
     },
-    up("index-never-exports-edges", "^src/index\\.ts$", "^src/(server|cli)/"),
+    up("index-never-exports-edges", "^src/index\\.ts$", "^src/(server|cli|integrations)/"),
+    // L6 integrations build on the public surface only (index.ts and the engines' own files).
+    up("integrations-use-public-api-only", L.integrations, "^src/(?!(index\\.ts$|embed/|integrations/))"),
+    up("nothing-imports-integrations", "^src/(?!integrations/)", L.integrations),
+    {
+      // The base `embedkit` import must never load a framework: they are optional peers.
+      name: "frameworks-only-in-integrations",
+      severity: "error",
+      from: { pathNot: L.integrations },
+      to: { path: "node_modules/(@langchain|llamaindex|@llamaindex|ai|@ai-sdk)/" },
+    },
     {
       name: "onnxruntime-only-in-runtime",
       severity: "error",

@@ -27,8 +27,14 @@ npm run format:check
 npm run layers
 npx tsx scripts/gen-readme-models.ts --check
 
+step "API reference (TypeDoc into dist/api; fails on an undocumented public export)"
+npm run docs
+
 step "test models (Maven Central jars -> embedkit models import -> cache)"
 npm run fetch-models
+
+step "test runtimes for the package test (Node 22, Bun; from the npm registry)"
+bash scripts/fetch-test-runtimes.sh
 
 step "tests"
 npm test

@@ -53,12 +53,19 @@ export const ERROR_CODES = {
   SINK_WRITE_FAILED: "sink_write_failed",
 } as const;
 
+/** The stable code of an {@link EmbedkitError}: one of {@link ERROR_CODES}' values. */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
+/**
+ * Every error embedkit throws on purpose: a stable `code`, a message naming the field, the limit
+ * and the given value, and structured `details`.
+ */
 export class EmbedkitError extends Error {
+  /** What went wrong, stable across versions (the server maps it to an HTTP status). */
   readonly code: ErrorCode;
+  /** Structured facts: the field, the limit, the value given... */
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
@@ -68,7 +75,15 @@ export class EmbedkitError extends Error {
     this.details = details;
   }
 
-  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+  /** The error as plain JSON (code, message, details), e.g. for a log line or an HTTP body. */
+  toJSON(): {
+    /** See {@link EmbedkitError.code}. */
+    code: ErrorCode;
+    /** The human-readable message. */
+    message: string;
+    /** See {@link EmbedkitError.details}. */
+    details: ErrorDetails;
+  } {
     return { code: this.code, message: this.message, details: this.details };
   }
 }
@@ -93,6 +108,7 @@ export class InputTooLongError extends EmbedkitError {
   }
 }
 
+/** Whether `e` is an {@link EmbedkitError}, optionally with the given `code`. */
 export function isEmbedkitError(e: unknown, code?: ErrorCode): e is EmbedkitError {
   return e instanceof EmbedkitError && (code === undefined || e.code === code);
 }

@@ -66,6 +66,7 @@ export interface SparseVector {
 export interface Embedder {
   /** Model id as given to create() (registry id or local folder). */
   readonly modelId: string;
+  /** Output dimension. */
   readonly dim: number;
   /** Embeds texts in input order. Vectors are L2-normalized when the model is. */
   embedAll(

@@ -6,6 +6,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 
+/** Where models are cached and how the hub is reached; see {@link storeConfigFromEnv}. */
 export interface StoreConfig {
   /** Where models are cached. Default: $EMBEDKIT_CACHE, else $XDG_CACHE_HOME/embedkit, else ~/.cache/embedkit. */
   readonly cacheDir: string;

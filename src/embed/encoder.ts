@@ -16,6 +16,7 @@ import type { BatchingOptions, PerCallOptions } from "./engine-options.js";
 
 /** The vectors of one window of texts, plus what happened to each text. */
 export interface EncodedWindow {
+  /** One vector per text, in input order. */
   readonly vectors: Float32Array[];
   /** Tokens each text had, special tokens and prompt included, before truncation. */
   readonly tokenCounts: number[];

@@ -28,6 +28,7 @@ import {
 import { resolveBatching, resolveDimensions, type BatchingOptions, type PerCallOptions } from "./engine-options.js";
 import { assertTextInput } from "./validate-input.js";
 
+/** Options of {@link TextEmbedding.create}: which model, how to batch and run it, where its files come from. */
 export interface TextEmbeddingOptions extends Partial<BatchingOptions>, RuntimeOptions, LocalModelOverrides {
   /** A registry id (see `embedkit models list`) or a path to a local model folder. Default BAAI/bge-small-en-v1.5. */
   readonly model?: string;
@@ -39,22 +40,31 @@ export interface TextEmbeddingOptions extends Partial<BatchingOptions>, RuntimeO
   readonly store?: Partial<StoreConfig>;
   /** Cut over-long inputs instead of failing. Default true. */
   readonly truncate?: boolean;
+  /** Which end of an over-long input is cut. Default "right". */
   readonly truncationDirection?: TruncationDirection;
   /** Matryoshka output size for every call. Default: the model's dimension. */
   readonly dimensions?: number;
+  /** Called as model files download (bytes done and total per file). */
   readonly onDownloadProgress?: (p: DownloadProgress) => void;
 }
 
+/** Options of one call (`embedAll`, `embed`, `queryEmbed`...); each overrides the model's default for that call. */
 export interface EmbedCallOptions {
+  /** The model prompt to prepend (`query`, `passage`, `symmetric`); omitted: the text as given. */
   readonly promptName?: PromptName;
+  /** Texts per runtime call, and the size of the arrays `embed()` yields. */
   readonly batchSize?: number;
+  /** Cut over-long inputs (true) or fail with `input_too_long` (false). */
   readonly truncate?: boolean;
+  /** Which end of an over-long input is cut. */
   readonly truncationDirection?: TruncationDirection;
+  /** Matryoshka output size: keep the first N components, then renormalize. */
   readonly dimensions?: number;
   /** L2-normalize (default: the model's convention). */
   readonly normalize?: boolean;
 }
 
+/** What {@link TextEmbedding.embedDetailed} returns: the vectors, and per text its token count and whether it was truncated. */
 export interface DetailedEmbeddings extends EncodedWindow {}
 
 /** One text as the model's tokenizer sees it, from tokenize(); arrays indexed by token. */
@@ -71,9 +81,15 @@ export interface TokenizedText {
 
 type Input = Iterable<unknown> | AsyncIterable<unknown>;
 
+/**
+ * A text embedding model loaded for inference: create one with {@link TextEmbedding.create},
+ * embed arrays or streams in input order, and `dispose()` it when done.
+ */
 export class TextEmbedding implements Embedder {
   readonly modelId: string;
+  /** The model's facts: dimension, pooling, prompts, files (from the registry or the local folder). */
   readonly spec: ModelSpec;
+  /** Which weight file runs. */
   readonly quantization: Quantization;
   /** Where the model's files were found. */
   readonly modelDir: string;
@@ -145,10 +161,12 @@ export class TextEmbedding implements Embedder {
     );
   }
 
+  /** Output dimension (the `dimensions` option when set, else the model's). */
   get dim(): number {
     return this.defaults.dimensions ?? this.spec.dim;
   }
 
+  /** Most tokens the model accepts per input, special tokens included. */
   get maxTokens(): number {
     return this.spec.maxTokens;
   }

@@ -13,10 +13,15 @@ import type { ResolvedModel } from "./resolved-model.js";
 
 /** Facts given explicitly; each wins over what the folder's files say. */
 export interface LocalModelOverrides {
+  /** Local models: the pooling, instead of what `1_Pooling/config.json` says. */
   readonly pooling?: Pooling | undefined;
+  /** Local models: whether to L2-normalize, instead of what `modules.json` says. */
   readonly normalize?: boolean | undefined;
+  /** Local models: query/passage/symmetric prompts, instead of `config_sentence_transformers.json`'s. */
   readonly prompts?: Partial<ModelPrompts> | undefined;
+  /** Local models: the output dimension, instead of `config.json`'s `hidden_size`. */
   readonly dim?: number | undefined;
+  /** Local models: the most tokens per input, instead of the folder's configuration. */
   readonly maxTokens?: number | undefined;
 }
 

@@ -25,12 +25,16 @@ export const MODELS = {
   ...JINA_MODELS,
 } as const satisfies Record<string, ModelSpec>;
 
+/** The id of a model in the registry, e.g. `"BAAI/bge-small-en-v1.5"`. */
 export type ModelId = keyof typeof MODELS;
 
+/** The model used when none is given. */
 export const DEFAULT_MODEL: ModelId = "BAAI/bge-small-en-v1.5";
 
+/** Every registry id, in table order. */
 export const MODEL_IDS = Object.keys(MODELS) as ModelId[];
 
+/** Whether `id` names a registry model. */
 export function isModelId(id: string): id is ModelId {
   return Object.prototype.hasOwnProperty.call(MODELS, id);
 }

@@ -7,7 +7,9 @@ import type { Pooling, Quantization } from "../types.js";
 export interface ModelFile {
   /** Path inside the hub repository, e.g. "onnx/model.onnx". */
   readonly path: string;
+  /** Published size in bytes. */
   readonly size?: number;
+  /** Published sha256, lowercase hex. */
   readonly sha256?: string;
   /**
    * ONNX external-data file that must sit next to `path` (same folder, this exact name), used
@@ -34,14 +36,17 @@ export interface ModelPrompts {
   readonly symmetric: string;
 }
 
+/** Everything embedkit needs to know about a model: one record of the registry (or read from a local folder). */
 export interface ModelSpec {
   /** One line a user reads in `embedkit models list`. */
   readonly description: string;
+  /** Where the ONNX export lives on the hub. */
   readonly source: ModelSource;
   /** Output dimension. */
   readonly dim: number;
   /** Maximum number of tokens per input, special tokens included. */
   readonly maxTokens: number;
+  /** How token vectors become one vector (CLS, mean, last token). */
   readonly pooling: Pooling;
   /** Whether the published embeddings are L2-normalized. */
   readonly normalize: boolean;
@@ -50,6 +55,7 @@ export interface ModelSpec {
    * to the pooled vector, before Matryoshka truncation and L2 normalization (nomic v1.5).
    */
   readonly layerNormAfterPooling?: boolean;
+  /** The query/passage/symmetric prefixes or instructions. */
   readonly prompts: ModelPrompts;
   /**
    * Whether the model's published MTEB scores were computed on L2-normalized embeddings, when
@@ -61,10 +67,17 @@ export interface ModelSpec {
   readonly matryoshkaDims?: readonly number[];
   /** Files: the tokenizer and one ONNX file per available quantization. fp32 is required. */
   readonly files: {
+    /** `tokenizer.json`. */
     readonly tokenizer: ModelFile;
+    /** `config.json`, when the model needs it. */
     readonly config?: ModelFile;
-    readonly onnx: Readonly<Partial<Record<Quantization, ModelFile>>> & { readonly fp32: ModelFile };
+    /** The ONNX graph per quantization. */
+    readonly onnx: Readonly<Partial<Record<Quantization, ModelFile>>> & {
+      /** Every model has an fp32 graph. */
+      readonly fp32: ModelFile;
+    };
   };
+  /** SPDX license id of the weights. */
   readonly license: string;
   /** Languages, as ISO 639-1 codes, or ["multilingual"]. */
   readonly languages: readonly string[];
