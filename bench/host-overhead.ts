@@ -3,9 +3,10 @@
  *
  * Embeds the mixed corpus phase by phase with embedkit's own parts on one thread: tokenize,
  * plan + pad (allocating fresh input arrays per batch), inference (the session on this thread,
- * timed alone, with the pooled head applied in the session), split rows + normalize. With inference in a worker (the default), every phase but
- * inference runs on the main thread while a batch computes; this shows whether reusing input
- * buffers or a faster pooling loop could pay: they can only save time that is not overlapped.
+ * timed alone; it applies the pooled head itself), split rows + normalize. With inference in a
+ * worker (the default), every phase but inference runs on the main thread while a batch
+ * computes; this shows whether reusing input buffers could pay: it can only save time that is
+ * not overlapped.
  *
  * Flags: --size N (texts, default 400), --model id[:int8], --repeat N (best of, default 3).
  */
