@@ -12,3 +12,12 @@ export type { Embedder, Pooling, PromptName, Quantization, TruncationDirection }
 export { cosineSimilarity } from "./pooling/normalize.js";
 export { storeConfigFromEnv } from "./config/schema.js";
 export type { StoreConfig } from "./config/schema.js";
+export { SparseTextEmbedding } from "./sparse/sparse-text-embedding.js";
+export type { SparseTextEmbeddingOptions, SparseCallOptions } from "./sparse/sparse-text-embedding.js";
+export type { SparseVector } from "./sparse/sparse-vector.js";
+export { sparseDot } from "./sparse/sparse-vector.js";
+export { SPARSE_MODEL_IDS } from "./sparse/sparse-backend.js";
+export { Bm25Index } from "./sparse/bm25-index.js";
+export type { Bm25IndexOptions, Bm25Hit, Bm25SearchOptions, DocumentId } from "./sparse/bm25-index.js";
+export { Bm25Analyzer } from "./sparse/bm25-analyzer.js";
+export type { Bm25AnalyzerOptions } from "./sparse/bm25-analyzer.js";

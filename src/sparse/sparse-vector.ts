@@ -1,0 +1,31 @@
+/**
+ * L3: a sparse vector as embedkit hands it out: term (or vocabulary) indices in ascending order
+ * and their weights, as TEI's /embed_sparse and Qdrant's sparse vectors take them.
+ */
+export interface SparseVector {
+  readonly indices: Uint32Array;
+  readonly values: Float32Array;
+}
+
+/** A sparse vector from an index -> weight map, sorted by index. */
+export function sparseFromMap(weights: ReadonlyMap<number, number>): SparseVector {
+  const indices = Uint32Array.from(weights.keys()).sort();
+  const values = new Float32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) values[i] = weights.get(indices[i]!)!;
+  return { indices, values };
+}
+
+/** Dot product of two sparse vectors (both sorted by index). */
+export function sparseDot(a: SparseVector, b: SparseVector): number {
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  while (i < a.indices.length && j < b.indices.length) {
+    const x = a.indices[i]!;
+    const y = b.indices[j]!;
+    if (x === y) sum += a.values[i++]! * b.values[j++]!;
+    else if (x < y) i++;
+    else j++;
+  }
+  return sum;
+}
