@@ -11,7 +11,7 @@ const L = {
   tokenizer: "^src/tokenizer/",
   runtime: "^src/runtime/",
   L3: "^src/(embed|rerank|sparse)/",
-  L4: "^src/(chunking|eval)/",
+  L4: "^src/(chunking|search|eval)/",
   server: "^src/server/",
   cli: "^src/cli/",
 };
@@ -23,15 +23,17 @@ module.exports = {
     up(
       "L1-looks-down-only",
       "^src/(models|pooling|config)/",
-      "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$",
+      "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|search|eval|server|cli)/|^src/index\\.ts$",
     ),
     up(
       "L2-looks-down-only",
       "^src/(hub|tokenizer|runtime)/",
-      "^src/(embed|rerank|sparse|chunking|eval|server|cli)/|^src/index\\.ts$",
+      "^src/(embed|rerank|sparse|chunking|search|eval|server|cli)/|^src/index\\.ts$",
     ),
     up("L2-adapters-are-independent", "^src/(hub|tokenizer|runtime)/", "^src/(?!\\1)(hub|tokenizer|runtime)/"),
-    up("L3-looks-down-only", L.L3, "^src/(chunking|eval|server|cli)/|^src/index\\.ts$"),
+    up("L3-looks-down-only", L.L3, "^src/(chunking|search|eval|server|cli)/|^src/index\\.ts$"),
+    // search/ and chunking/ sit below eval/ (STYLE.md's L5), which builds on them.
+    up("search-and-chunking-below-eval", "^src/(chunking|search)/", "^src/eval/"),
     up("L4-looks-down-only", L.L4, "^src/(server|cli)/"),
     up("L4-uses-public-engines-only", L.L4, "^src/(tokenizer|runtime|hub)/"),
     up("server-below-cli", L.server, "^src/cli/"),

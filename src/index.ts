@@ -21,3 +21,5 @@ export { Bm25Index } from "./sparse/bm25-index.js";
 export type { Bm25IndexOptions, Bm25Hit, Bm25SearchOptions, DocumentId } from "./sparse/bm25-index.js";
 export { Bm25Analyzer } from "./sparse/bm25-analyzer.js";
 export type { Bm25AnalyzerOptions } from "./sparse/bm25-analyzer.js";
+export { fuse, normalizeScores, FUSION_METHODS, SCORE_NORMALIZATIONS } from "./search/index.js";
+export type { FuseOptions, FusionMethod, ScoreNormalization, Hit, HitId } from "./search/index.js";
