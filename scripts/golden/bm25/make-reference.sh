@@ -2,7 +2,7 @@
 # Regenerates the BM25 golden files with the Python references (FastEmbed, bm25s) and, with
 # "cranfield", recomputes the reference Cranfield nDCG@10 (bm25s + pytrec_eval):
 #   scripts/golden/bm25/make-reference.sh [DATA_DIR]             tests/golden/bm25-*.json
-#   scripts/golden/bm25/make-reference.sh --cranfield [DATA_DIR] prints the reference nDCG@10
+#   scripts/golden/bm25/make-reference.sh --cranfield [DATA_DIR] tests/golden/cranfield-bm25-reference.json
 # The venv (pinned requirements.txt) lives in $BM25_VENV, default /tmp/embedkit-bm25-venv.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,5 +26,5 @@ if [[ "$mode" == golden ]]; then
   "$venv/bin/python" "$here/make_bm25s_reference.py" "$tmp/terms.json" "$root/tests/golden/bm25-index-bm25s.json"
 else
   node --import tsx "$here/dump-terms.ts" cranfield "$data" "$tmp/cranfield-terms.json"
-  "$venv/bin/python" "$here/cranfield_reference.py" "$data" "$tmp/cranfield-terms.json"
+  "$venv/bin/python" "$here/cranfield_reference.py" "$data" "$tmp/cranfield-terms.json" "$root/tests/golden/cranfield-bm25-reference.json"
 fi
