@@ -26,6 +26,8 @@ const PY_SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2
 const NOT_WORD_OR_SPACE = new RegExp(`[^\\p{L}\\p{N}_${PY_SPACE}]`, "gu");
 const WORD_RUN = /[\p{L}\p{N}_]+/gu;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** Distinct tokens whose terms are remembered. */
+const MEMO_LIMIT = 100_000;
 
 export interface Bm25AnalyzerOptions {
   /** Tokens longer than this many characters are dropped. FastEmbed: 40. */
@@ -56,6 +58,8 @@ export class Bm25Analyzer {
   readonly disableStemmer: boolean;
   private readonly stopwords: ReadonlySet<string>;
   private readonly stemmer: EnglishStemmer | undefined;
+  /** token -> its term, or null when it is dropped; cleared when full. */
+  private memo = new Map<string, string | null>();
 
   constructor(options: Bm25AnalyzerOptions = {}) {
     this.maxTokenLength = options.maxTokenLength ?? 40;
@@ -67,11 +71,21 @@ export class Bm25Analyzer {
   analyze(text: string): string[] {
     const out: string[] = [];
     for (const token of wordTokens(text)) {
-      if (token === "_" || this.stopwords.has(token)) continue;
-      if (token.length > this.maxTokenLength && codePointLength(token) > this.maxTokenLength) continue;
-      const stem = this.stemmer ? this.stemmer.stem(token) : token;
-      if (stem !== "") out.push(stem);
+      let term = this.memo.get(token);
+      if (term === undefined) {
+        term = this.term(token);
+        if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
+        this.memo.set(token, term);
+      }
+      if (term !== null) out.push(term);
     }
     return out;
+  }
+
+  private term(token: string): string | null {
+    if (token === "_" || this.stopwords.has(token)) return null;
+    if (token.length > this.maxTokenLength && codePointLength(token) > this.maxTokenLength) return null;
+    const stem = this.stemmer ? this.stemmer.stemUncached(token) : token;
+    return stem === "" ? null : stem;
   }
 }

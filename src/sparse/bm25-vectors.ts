@@ -52,10 +52,21 @@ export function termCounts(terms: readonly string[]): Map<string, number> {
 
 export function bm25DocumentVector(terms: readonly string[], p: Bm25Parameters): SparseVector {
   const norm = p.k * (1 - p.b + (p.b * terms.length) / p.avgLen);
+  const counts = termCounts(terms);
+  const ids = new Uint32Array(counts.size);
   const weights = new Map<number, number>();
-  for (const [term, tf] of termCounts(terms)) {
+  let i = 0;
+  for (const [term, tf] of counts) {
+    const id = bm25TermId(term);
+    ids[i++] = id;
     // Two terms whose ids collide: the later one's weight wins, as in FastEmbed's dict.
-    weights.set(bm25TermId(term), (tf * (p.k + 1)) / (tf + norm));
+    weights.set(id, (tf * (p.k + 1)) / (tf + norm));
+  }
+  if (weights.size === ids.length) {
+    ids.sort();
+    const values = new Float32Array(ids.length);
+    for (let j = 0; j < ids.length; j++) values[j] = weights.get(ids[j]!)!;
+    return { indices: ids, values };
   }
   return sparseFromMap(weights);
 }

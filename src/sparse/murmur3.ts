@@ -52,8 +52,22 @@ export function murmur3Bytes(bytes: Uint8Array, length: number, seed = 0): numbe
 
 /** mmh3.hash(text): MurmurHash3_x86_32 (seed 0) of the UTF-8 bytes, signed. */
 export function murmur3(text: string, seed = 0): number {
-  const length = utf8(text); // may replace `buffer`
-  return murmur3Bytes(buffer, length, seed);
+  const length = asciiBytes(text); // -1 unless ASCII
+  if (length >= 0) return murmur3Bytes(buffer, length, seed);
+  const utf8Length = utf8(text); // may replace `buffer`
+  return murmur3Bytes(buffer, utf8Length, seed);
+}
+
+/** Copies an ASCII string's bytes into `buffer` (faster than TextEncoder); -1 if it is not ASCII. */
+function asciiBytes(text: string): number {
+  const n = text.length;
+  if (buffer.length < n * 3) buffer = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    buffer[i] = c;
+  }
+  return n;
 }
 
 /**
