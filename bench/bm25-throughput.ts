@@ -6,9 +6,16 @@
  * (words and py_rust_stemmers' stems, from scripts/golden/bm25/stem_reference.py) it also prints
  * each candidate's differences from the stemmer FastEmbed uses.
  *
+ * With `--fastembed-python PY` (a Python with fastembed, e.g. the venv of
+ * scripts/golden/bm25/make-reference.sh) FastEmbed's own Bm25 runs on the same texts, one process.
+ *
  *   npx tsx bench/bm25-throughput.ts [--data-dir ../shared/data] [--repeat 5] [--reference stems.json]
+ *                                    [--fastembed-python /tmp/embedkit-bm25-venv/bin/python]
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { loadCranfield } from "../src/eval/tasks/cranfield.js";
@@ -23,6 +30,7 @@ const { values } = parseArgs({
     "data-dir": { type: "string", default: new URL("../../shared/data", import.meta.url).pathname },
     repeat: { type: "string", default: "5" },
     reference: { type: "string" },
+    "fastembed-python": { type: "string" },
   },
 });
 const repeat = Number(values.repeat);
@@ -63,6 +71,29 @@ await bm25.embedAll(docs.slice(0, 100)); // warm-up
   await bm25.queryEmbed(Array.from({ length: repeat }, () => queries).flat());
   console.log(
     `SparseTextEmbedding bm25, queryEmbed: ${((queries.length * repeat) / ((performance.now() - t1) / 1000)).toFixed(0)} queries/s`,
+  );
+}
+if (values["fastembed-python"]) {
+  const dir = mkdtempSync(join(tmpdir(), "bm25-bench-"));
+  writeFileSync(join(dir, "texts.json"), JSON.stringify(docs));
+  const r = spawnSync(
+    values["fastembed-python"],
+    [
+      new URL("./peers/run_fastembed_bm25.py", import.meta.url).pathname,
+      join(dir, "texts.json"),
+      String(repeat),
+      new URL("../scripts/golden/bm25/english-stopwords.txt", import.meta.url).pathname,
+    ],
+    { encoding: "utf8", env: { ...process.env, HF_HUB_OFFLINE: "1" } },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`FastEmbed run failed: ${r.stderr}`);
+  const f = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as {
+    documents_per_s: number;
+    first_pass_documents_per_s: number;
+  };
+  console.log(
+    `FastEmbed (Python) Bm25: ${f.documents_per_s.toFixed(0)} documents/s (first pass ${f.first_pass_documents_per_s.toFixed(0)})`,
   );
 }
 {
