@@ -147,10 +147,8 @@ export class Bm25Index {
         value: topK,
       });
     }
-    const terms = this.analyze(query);
-    const scores = this.scoreTerms(terms);
     const touched: number[] = [];
-    for (let d = 0; d < scores.length; d++) if (scores[d]! > 0) touched.push(d);
+    const scores = this.scoreTerms(this.analyze(query), touched);
     touched.sort((x, y) => scores[y]! - scores[x]! || x - y);
     return touched.slice(0, topK).map((d) => ({ id: this.ids[d]!, index: d, score: scores[d]! }));
   }
@@ -169,7 +167,8 @@ export class Bm25Index {
     }
   }
 
-  private scoreTerms(terms: readonly string[]): Float64Array {
+  /** Scores every document; `touched`, when given, receives the documents that share a term. */
+  private scoreTerms(terms: readonly string[], touched?: number[]): Float64Array {
     const n = this.ids.length;
     const scores = new Float64Array(n);
     if (n === 0) return scores;
@@ -184,7 +183,8 @@ export class Bm25Index {
         const d = p.docs[i]!;
         const tf = p.tfs[i]!;
         const norm = avgdl > 0 ? k1 * (1 - b + (b * this.lengths[d]!) / avgdl) : k1;
-        scores[d]! += (idf * tf * (k1 + 1)) / (tf + norm);
+        if (touched && scores[d] === 0) touched.push(d);
+        scores[d]! += (idf * tf * (k1 + 1)) / (tf + norm); // > 0: idf > 0 and tf >= 1
       }
     }
     return scores;
