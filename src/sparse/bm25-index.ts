@@ -149,8 +149,7 @@ export class Bm25Index {
     }
     const touched: number[] = [];
     const scores = this.scoreTerms(this.analyze(query), touched);
-    touched.sort((x, y) => scores[y]! - scores[x]! || x - y);
-    return touched.slice(0, topK).map((d) => ({ id: this.ids[d]!, index: d, score: scores[d]! }));
+    return topDocuments(scores, touched, topK).map((d) => ({ id: this.ids[d]!, index: d, score: scores[d]! }));
   }
 
   private addTerms(id: DocumentId, terms: readonly string[]): void {
@@ -189,4 +188,44 @@ export class Bm25Index {
     }
     return scores;
   }
+}
+
+/** Whether document x ranks below document y: lower score, or equal score and later position. */
+function below(scores: Float64Array, x: number, y: number): boolean {
+  return scores[x]! < scores[y]! || (scores[x] === scores[y] && x > y);
+}
+
+/**
+ * The best `k` of `candidates`, best first (ties: earlier document first), with a bounded heap
+ * whose root is the worst kept: O(n log k) instead of sorting every candidate.
+ */
+function topDocuments(scores: Float64Array, candidates: readonly number[], k: number): number[] {
+  const heap: number[] = [];
+  const siftDown = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && below(scores, heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && below(scores, heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (const d of candidates) {
+    if (heap.length < k) {
+      heap.push(d);
+      for (let i = heap.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!below(scores, heap[i]!, heap[p]!)) break;
+        [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+        i = p;
+      }
+    } else if (below(scores, heap[0]!, d)) {
+      heap[0] = d;
+      siftDown(0);
+    }
+  }
+  return heap.sort((x, y) => (below(scores, x, y) ? 1 : below(scores, y, x) ? -1 : 0));
 }

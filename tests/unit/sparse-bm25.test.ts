@@ -142,6 +142,19 @@ describe("Bm25Index", () => {
     assert.equal(index.search("wing", { topK: 1 }).length, 1);
   });
 
+  test("ties keep insertion order; topK cuts after ranking", () => {
+    const index = new Bm25Index();
+    index.add(["lift", "wing", "wing", "drag", "wing wing", "wing"]);
+    assert.deepEqual(
+      index.search("wing", { topK: 3 }).map((h) => h.index),
+      [4, 1, 2],
+    );
+    assert.deepEqual(
+      index.search("wing", { topK: 10 }).map((h) => h.index),
+      [4, 1, 2, 5],
+    );
+  });
+
   test("a custom analyzer", () => {
     const index = new Bm25Index({ analyzer: (t) => t.split(" ") });
     index.add(["The The", "the"]);
