@@ -10,12 +10,22 @@ const L = {
   hub: "^src/hub/",
   tokenizer: "^src/tokenizer/",
   runtime: "^src/runtime/",
-  L3: "^src/(embed|rerank|sparse)/",
+  engine: "^src/engine/",
+  L3: "^src/(engine|embed|rerank|sparse)/",
   L4: "^src/(chunking|search|eval)/",
+  L5: "^src/jobs/",
   server: "^src/server/",
   cli: "^src/cli/",
 };
 const up = (name, from, to) => ({ name, severity: "error", from: { path: from }, to: { path: to } });
+const ADAPTERS = ["hub", "tokenizer", "runtime"];
+/** One rule per ordered pair of L2 adapters: none imports another (a regex cannot say "another group"). */
+const adapterPairs = ADAPTERS.flatMap((a) =>
+  ADAPTERS.filter((b) => b !== a).map((b) => up(`L2-${a}-does-not-import-${b}`, `^src/${a}/`, `^src/${b}/`)),
+);
+/** Node's modules that reach outside the process (files, network, processes, threads). */
+const IO_MODULES =
+  "^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|readline|os)$";
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
@@ -23,20 +33,30 @@ module.exports = {
     up(
       "L1-looks-down-only",
       "^src/(models|pooling|config)/",
-      "^src/(hub|tokenizer|runtime|embed|rerank|sparse|chunking|search|eval|server|cli)/|^src/index\\.ts$",
+      "^src/(hub|tokenizer|runtime|engine|embed|rerank|sparse|chunking|search|eval|jobs|server|cli)/|^src/index\\.ts$",
     ),
     up(
       "L2-looks-down-only",
       "^src/(hub|tokenizer|runtime)/",
-      "^src/(embed|rerank|sparse|chunking|search|eval|server|cli)/|^src/index\\.ts$",
+      "^src/(engine|embed|rerank|sparse|chunking|search|eval|jobs|server|cli)/|^src/index\\.ts$",
     ),
-    up("L2-adapters-are-independent", "^src/(hub|tokenizer|runtime)/", "^src/(?!\\1)(hub|tokenizer|runtime)/"),
-    up("L3-looks-down-only", L.L3, "^src/(chunking|search|eval|server|cli)/|^src/index\\.ts$"),
+    ...adapterPairs,
+    up("engine-below-engines", L.engine, "^src/(embed|rerank|sparse)/"),
+    up("L3-looks-down-only", L.L3, "^src/(chunking|search|eval|jobs|server|cli)/|^src/index\\.ts$"),
     // search/ and chunking/ sit below eval/ (STYLE.md's L5), which builds on them.
     up("search-and-chunking-below-eval", "^src/(chunking|search)/", "^src/eval/"),
-    up("L4-looks-down-only", L.L4, "^src/(server|cli)/"),
+    up("L4-looks-down-only", L.L4, "^src/(jobs|server|cli)/"),
     up("L4-uses-public-engines-only", L.L4, "^src/(tokenizer|runtime|hub)/"),
+    up("L5-looks-down-only", L.L5, "^src/(server|cli)/|^src/index\\.ts$"),
+    up("L5-uses-public-engines-only", L.L5, "^src/(tokenizer|runtime|hub)/"),
     up("server-below-cli", L.server, "^src/cli/"),
+    up("server-holds-no-model-math", L.server, "^src/(pooling|runtime|tokenizer)/"),
+    {
+      name: "models-and-pooling-do-no-io",
+      severity: "error",
+      from: { path: "^src/(models|pooling)/" },
+      to: { path: IO_MODULES },
+    },
     up("index-never-exports-edges", "^src/index\\.ts$", "^src/(server|cli)/"),
     {
       name: "onnxruntime-only-in-runtime",

@@ -12,11 +12,12 @@
 import { parseArgs } from "node:util";
 import { storeConfigFromEnv } from "../src/index.js";
 import { resolveModelFiles } from "../src/hub/index.js";
-import { padBatch } from "../src/embed/pad-batch.js";
-import { planBatches } from "../src/embed/plan-batches.js";
-import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_TOKENS } from "../src/embed/engine-options.js";
+import { padBatch } from "../src/engine/pad-batch.js";
+import { planBatches } from "../src/engine/plan-batches.js";
+import { DEFAULT_BATCH_SIZE } from "../src/embed/engine-options.js";
+import { DEFAULT_MAX_BATCH_TOKENS } from "../src/engine/token-budget.js";
 import { l2NormalizeInPlace } from "../src/pooling/normalize.js";
-import { poolBatch } from "../src/pooling/pool.js";
+import { splitRows } from "../src/pooling/output-head.js";
 import { loadOnnxModel } from "../src/runtime/onnx-model.js";
 import { loadTokenizer } from "../src/tokenizer/tokenizer.js";
 import { loadAverage } from "./lib/machine.js";
@@ -61,11 +62,11 @@ for (let rep = 0; rep < Number(values.repeat); rep++) {
   batches = plan.length;
   for (const batch of padded) {
     t0 = performance.now();
-    const out = await model.run(batch);
+    // The session applies the pooled head itself, so inference here includes pooling.
+    const out = await model.run(batch, { kind: "pooled", pooling: resolved.spec.pooling });
     t.inference += performance.now() - t0;
     t0 = performance.now();
-    if (out.kind === "tokens")
-      for (const v of poolBatch(out.value, batch.attentionMask, resolved.spec.pooling)) l2NormalizeInPlace(v);
+    if (out.kind === "pooled") for (const v of splitRows(out)) l2NormalizeInPlace(v);
     t["pool + normalize"] += performance.now() - t0;
   }
   for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k] = Math.min(phases[k], t[k]);

@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip   # no CUDA download from install scripts
 step() { printf '\n=== %s ===\n' "$*"; }
 
+step "system services: redis-server for the bulk-job tests (each test starts its own)"
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+fi
+redis-server --version
+
 step "install"
 npm ci --no-audit --no-fund
 

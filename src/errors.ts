@@ -31,14 +31,26 @@ export const ERROR_CODES = {
   HUB_NETWORK: "hub_network",
   /** Writing to the cache failed (disk full, permissions). */
   CACHE_WRITE_FAILED: "cache_write_failed",
+  /** A result file (e.g. `embed --output`) cannot be written: missing folder, a directory, read-only, disk full. */
+  OUTPUT_WRITE_FAILED: "output_write_failed",
   /** The ONNX runtime failed to load or run a model. */
   RUNTIME_FAILURE: "runtime_failure",
+  /** The model produced NaN or Infinity for an input (corrupted or numerically broken weights). */
+  NON_FINITE_OUTPUT: "non_finite_output",
   /** The tokenizer file could not be loaded. */
   TOKENIZER_FAILURE: "tokenizer_failure",
   /** The engine was used after dispose(). */
   DISPOSED: "disposed",
   /** A task or data file for evaluation is malformed. */
   INVALID_TASK: "invalid_task",
+  /** The job queue's Redis could not be reached within the wait allowed. */
+  QUEUE_UNREACHABLE: "queue_unreachable",
+  /** No bulk job with that id exists on this Redis. */
+  JOB_NOT_FOUND: "job_not_found",
+  /** An input file of a bulk job is missing, unreadable, or changed since the job was submitted. */
+  INPUT_FILE_UNREADABLE: "input_file_unreadable",
+  /** An output sink refused a write (permissions, disk full). */
+  SINK_WRITE_FAILED: "sink_write_failed",
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -58,6 +70,26 @@ export class EmbedkitError extends Error {
 
   toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
     return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** What an `input_too_long` error says about the input, typed for the code that maps it (the server). */
+export interface InputTooLongDetails extends ErrorDetails {
+  /** The input as the caller names it, e.g. "inputs[3]". */
+  readonly field: string;
+  /** Its index in the call's inputs. */
+  readonly index: number;
+  /** Its tokens (special tokens and prompt included) before any truncation. */
+  readonly tokens: number;
+  readonly maxTokens: number;
+}
+
+/** An input has more tokens than allowed; `details` says which input and by how much. */
+export class InputTooLongError extends EmbedkitError {
+  declare readonly details: InputTooLongDetails;
+
+  constructor(message: string, details: InputTooLongDetails) {
+    super(ERROR_CODES.INPUT_TOO_LONG, message, details);
   }
 }
 

@@ -3,18 +3,34 @@
  */
 export { TextEmbedding } from "./embed/text-embedding.js";
 export type { TextEmbeddingOptions, EmbedCallOptions, DetailedEmbeddings } from "./embed/text-embedding.js";
-export { EmbedkitError, ERROR_CODES, isEmbedkitError } from "./errors.js";
-export type { ErrorCode } from "./errors.js";
+export { EmbedkitError, ERROR_CODES, InputTooLongError, isEmbedkitError } from "./errors.js";
+export type { ErrorCode, InputTooLongDetails } from "./errors.js";
 export { MODELS, MODEL_IDS, DEFAULT_MODEL, getModelSpec, isModelId } from "./models/registry.js";
 export type { ModelId } from "./models/registry.js";
 export type { ModelSpec, ModelFile, ModelPrompts } from "./models/spec.js";
-export type { Embedder, Pooling, PromptName, Quantization, TruncationDirection } from "./types.js";
+export type { Embedder, Pooling, PromptName, Quantization, SparseVector, TruncationDirection } from "./types.js";
+export type { HeadRow, OutputHead, ScoreActivation, TokenSpan, TokenStates } from "./pooling/head-types.js";
 export { cosineSimilarity } from "./pooling/normalize.js";
 export { storeConfigFromEnv } from "./config/schema.js";
 export type { StoreConfig } from "./config/schema.js";
+export type { TokenizedText } from "./embed/text-embedding.js";
+export { chunk, chunkDocuments, chunkTokenizerFor } from "./chunking/chunk.js";
+export type {
+  Chunk,
+  ChunkBy,
+  ChunkOptions,
+  ChunkSpan,
+  ChunkTokenizer,
+  DocumentTokens,
+} from "./chunking/chunk-types.js";
+export { submitJob } from "./jobs/submit-job.js";
+export type { SubmitJobOptions, SubmittedJob } from "./jobs/submit-job.js";
+export { runWorker } from "./jobs/run-worker.js";
+export type { RunWorkerOptions, WorkerHandle } from "./jobs/run-worker.js";
+export { getJobStatus, retryFailedUnits, cancelJob } from "./jobs/job-status.js";
+export type { JobStatus, FailedUnit } from "./jobs/job-status.js";
 export { SparseTextEmbedding } from "./sparse/sparse-text-embedding.js";
 export type { SparseTextEmbeddingOptions, SparseCallOptions } from "./sparse/sparse-text-embedding.js";
-export type { SparseVector } from "./sparse/sparse-vector.js";
 export { sparseDot } from "./sparse/sparse-vector.js";
 export { SPARSE_MODEL_IDS } from "./sparse/sparse-backend.js";
 export { Bm25Index } from "./sparse/bm25-index.js";

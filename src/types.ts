@@ -25,6 +25,15 @@ export interface Encoding {
   readonly typeIds: Int32Array;
   /** Number of tokens the text had before truncation (equals ids.length when not truncated). */
   readonly originalLength: number;
+  /**
+   * Present when the tokenizer was asked for offsets. Token i covers the UTF-16 code units
+   * `[offsets[2i], offsets[2i+1])` of the string that was tokenized (the prompt prefix included;
+   * for a text pair, of the token's own segment, see `segments`): `tokenized.slice(start, end)`.
+   * Special tokens have [0, 0].
+   */
+  readonly offsets?: Int32Array;
+  /** Present with `offsets`: per token, -1 for a special token, else 0 (first text) or 1 (second text of a pair). */
+  readonly segments?: Int8Array;
 }
 
 /** A rectangular, padded batch ready for the runtime. Row-major [batch, seqLen]. */
@@ -42,6 +51,12 @@ export interface TokenEmbeddings {
   readonly batchSize: number;
   readonly seqLen: number;
   readonly hidden: number;
+}
+
+/** A sparse vector (SPLADE, BM25): non-zero entries only, sorted by index. */
+export interface SparseVector {
+  readonly indices: Uint32Array;
+  readonly values: Float32Array;
 }
 
 /**

@@ -2,10 +2,12 @@
 /** L6: the `embedkit` executable. */
 import { main } from "./main.js";
 
-// A closed pipe (`embedkit embed ... | head`) ends the program quietly, as Unix tools do.
+// Stdout errors are reported by the command that was writing (a closed pipe, as in
+// `embedkit embed ... | head`, ends `embed` quietly; a full disk behind `>` is a typed error),
+// which then disposes its model and returns. This listener only keeps such an error from
+// crashing the process; exiting here, with the inference worker alive, aborted it natively.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-  throw e;
+  if (e.code !== "EPIPE") process.exitCode = 1;
 });
 
 main(process.argv.slice(2), {

@@ -1,7 +1,9 @@
 /**
- * L6: what every model-using command shares: the context (streams, env) and model flags.
+ * L6: what every model-using command shares: the context (streams, env), model flags, and the
+ * one place numeric flag values are parsed.
  */
 import type { Readable } from "node:stream";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { TextEmbeddingOptions } from "../embed/text-embedding.js";
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
@@ -23,7 +25,7 @@ export const commonModelOptions = {
     threads: { type: "string" },
   },
   help: `  -m, --model ID|DIR       registry id or local model folder (default ${DEFAULT_MODEL}; see \`embedkit models list\`)
-  -q, --quantization Q     fp32 (default) or int8
+  -q, --quantization Q     fp32 (default), int8, or fp16 where the model publishes it (see \`embedkit models info ID\`)
       --cache-dir DIR      model cache (default $EMBEDKIT_CACHE or ~/.cache/embedkit)
       --offline            never touch the network (also EMBEDKIT_OFFLINE=1 or HF_HUB_OFFLINE=1)
       --threads N          ONNX Runtime intra-op threads (default: all cores)
@@ -50,6 +52,31 @@ export function modelOptionsFrom(values: ModelFlagValues, ctx: CliContext): Text
     model: values.model ?? DEFAULT_MODEL,
     quantization: (values.quantization ?? "fp32") as Quantization,
     store: storeFrom(values, ctx),
-    ...(values.threads !== undefined ? { intraOpThreads: Number(values.threads) } : {}),
+    ...(values.threads !== undefined ? { intraOpThreads: intFlag("--threads", values.threads) } : {}),
   };
 }
+
+/**
+ * A numeric flag's value: an integer written in decimal, else INVALID_OPTION naming the flag
+ * and the text given (the CLI exits 2). Ranges are checked by the library, which names the
+ * option; `FLAG_FOR_OPTION` lets the CLI name the flag there too.
+ */
+export function intFlag(flag: string, text: string): number {
+  const t = text.trim();
+  if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t))) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${flag} must be an integer, got ${JSON.stringify(text)}`, {
+      flag,
+      value: text,
+    });
+  }
+  return Number(t);
+}
+
+/** The library option each CLI flag sets, to name the flag in the library's option errors. */
+export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
+  batchSize: "--batch-size",
+  dimensions: "--dimensions",
+  intraOpThreads: "--threads",
+  quantization: "--quantization",
+  seed: "--seed",
+};

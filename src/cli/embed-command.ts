@@ -1,15 +1,16 @@
 /**
  * L6: `embedkit embed`: texts from arguments, a file or stdin -> vectors as JSON lines or .npy.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { TextEmbedding } from "../embed/text-embedding.js";
+import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
+import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
 import type { PromptName, Quantization } from "../types.js";
-import { commonModelOptions, modelOptionsFrom, type CliContext } from "./common.js";
+import { commonModelOptions, intFlag, modelOptionsFrom, type CliContext } from "./common.js";
 import { NpyWriter } from "./npy-writer.js";
+import { OutputFile, outputError } from "./output-file.js";
 import { createProgress } from "./progress.js";
-import { readInputs, type InputRecord } from "./read-inputs.js";
+import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
 
 export const EMBED_HELP = `Usage: embedkit embed [text ...] [options]
 
@@ -18,10 +19,13 @@ Writes one JSON line per text, in input order: {"index":0,"id":...,"embedding":[
 
 Options:
   -i, --input FILE         .jsonl/.ndjson (strings or objects), .json (array), or plain text (one per line)
-  -o, --output FILE        write here instead of stdout; .npy writes a float32 [n, dim] matrix
+  -o, --output FILE        write here instead of stdout; .npy writes a float32 [n, dim] matrix. The file
+                           is replaced only when the run succeeds (vectors before an input error go
+                           to FILE.partial)
       --text-field NAME    field holding the text in JSON objects (default "text")
       --id-field NAME      field copied to the output as "id" (default "id")
-      --prompt NAME        prepend the model's prompt: query | passage | symmetric
+      --prompt NAME        prepend the model's prompt: query | passage | symmetric (a note on stderr
+                           when the model has none of that name)
       --dimensions N       Matryoshka: keep the first N components (renormalized)
       --batch-size N       texts per runtime call (default 64)
       --no-truncate        fail on inputs longer than the model's limit instead of cutting them
@@ -29,32 +33,86 @@ ${commonModelOptions.help}`;
 
 interface Sink {
   write(index: number, rec: InputRecord, v: Float32Array): Promise<void>;
-  close(): Promise<void>;
+  /** Flushes buffered lines (and writes the .npy shape); the file itself is committed by the caller. */
+  finish(): Promise<void>;
 }
 
-async function writeLine(stream: NodeJS.WritableStream | WriteStream, line: string): Promise<void> {
-  if (!stream.write(line)) await once(stream, "drain");
+function jsonLine(index: number, rec: InputRecord, v: Float32Array): string {
+  return `${JSON.stringify({ index, ...(rec.id !== undefined ? { id: rec.id } : {}), embedding: Array.from(v) })}\n`;
 }
 
-async function openSink(path: string | undefined, stdout: NodeJS.WritableStream): Promise<Sink> {
-  if (path?.toLowerCase().endsWith(".npy")) {
-    const npy = await NpyWriter.create(path);
-    return { write: (_i, _r, v) => npy.write([v]), close: () => npy.close() };
+/** JSON lines or .npy into an OutputFile; lines are buffered into writes of about 1 MiB. */
+async function fileSink(out: OutputFile, npy: boolean, dim: number): Promise<Sink> {
+  if (npy) {
+    const w = await NpyWriter.create(out, dim);
+    return { write: (_i, _r, v) => w.write([v]), finish: () => w.finish() };
   }
-  const stream = path ? createWriteStream(path) : stdout;
+  let buffered: string[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (buffered.length === 0) return;
+    const data = Buffer.from(buffered.join(""), "utf8");
+    buffered = [];
+    size = 0;
+    await out.write(data);
+  };
   return {
-    write: (index, rec, v) =>
-      writeLine(
-        stream,
-        `${JSON.stringify({ index, ...(rec.id !== undefined ? { id: rec.id } : {}), embedding: Array.from(v) })}\n`,
-      ),
-    close: async () => {
-      if (stream !== stdout) {
-        (stream as WriteStream).end();
-        await once(stream, "finish");
+    write: async (index, rec, v) => {
+      const line = jsonLine(index, rec, v);
+      buffered.push(line);
+      size += line.length;
+      if (size >= 1 << 20) await flush();
+    },
+    finish: flush,
+  };
+}
+
+/** JSON lines on stdout, with backpressure; a write error (a full disk behind `>`) fails the next write. */
+function stdoutSink(stdout: NodeJS.WritableStream): Sink & { release(): void } {
+  let failure: unknown;
+  const onError = (e: unknown): void => {
+    failure ??= e;
+  };
+  stdout.on("error", onError);
+  const check = (): void => {
+    if (failure !== undefined) throw outputError("stdout", failure, "stdout");
+  };
+  return {
+    write: async (index, rec, v) => {
+      check();
+      if (!stdout.write(jsonLine(index, rec, v))) {
+        await once(stdout, "drain").catch((e: unknown) => {
+          throw outputError("stdout", e, "stdout");
+        });
       }
     },
+    finish: async () => check(),
+    release: () => void stdout.off("error", onError),
   };
+}
+
+/**
+ * Names the CLI's source of the input a library error is about ("line 7 of docs.txt" instead of
+ * "inputs[6]"), and for over-long inputs the flag that decides it.
+ */
+function locate(e: unknown, pending: readonly InputRecord[], nextIndex: number): unknown {
+  if (!isEmbedkitError(e)) return e;
+  const field = e.details["field"];
+  const m = typeof field === "string" ? /^inputs\[(\d+)\]/.exec(field) : null;
+  if (m === null) return e;
+  const index = Number(m[1]);
+  const where = pending[index - nextIndex]?.where;
+  if (where === undefined) return e;
+  const details = { ...e.details, where, index };
+  if (e.code === ERROR_CODES.INPUT_TOO_LONG) {
+    return new EmbedkitError(
+      e.code,
+      `${where} has ${String(e.details["tokens"])} tokens; the model accepts at most ${String(e.details["maxTokens"])} (without --no-truncate, long texts are cut to the limit)`,
+      { ...details, flag: "--no-truncate" },
+      { cause: e },
+    );
+  }
+  return new EmbedkitError(e.code, e.message.split(field as string).join(where), details, { cause: e });
 }
 
 export async function embedCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -83,16 +141,31 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     ctx.stderr.write(`embedkit embed: --prompt must be query, passage or symmetric, got "${prompt}"\n`);
     return 2;
   }
-  const model = await TextEmbedding.create({
+  // Everything that can be checked without the model is checked before it loads.
+  const options: TextEmbeddingOptions = {
     ...modelOptionsFrom(values, ctx),
-    ...(values["batch-size"] !== undefined ? { batchSize: Number(values["batch-size"]) } : {}),
-    ...(values.dimensions !== undefined ? { dimensions: Number(values.dimensions) } : {}),
+    ...(values["batch-size"] !== undefined ? { batchSize: intFlag("--batch-size", values["batch-size"]) } : {}),
+    ...(values.dimensions !== undefined ? { dimensions: intFlag("--dimensions", values.dimensions) } : {}),
     truncate: !values["no-truncate"],
     quantization: (values.quantization ?? "fp32") as Quantization,
-  });
+  };
+  if (positionals.length === 0 && values.input !== undefined) await checkInputPath(values.input);
+  const out = values.output !== undefined ? await OutputFile.open(values.output) : undefined;
+  let model: TextEmbedding;
+  try {
+    model = await TextEmbedding.create(options);
+  } catch (e) {
+    await out?.abandon();
+    throw e;
+  }
+  if (prompt !== undefined && model.spec.prompts[prompt as PromptName] === "") {
+    ctx.stderr.write(
+      `embedkit embed: note: ${model.modelId} has no "${prompt}" prompt; texts are embedded as given (see \`embedkit models info\`)\n`,
+    );
+  }
   const records: AsyncIterable<InputRecord> | InputRecord[] =
     positionals.length > 0
-      ? positionals.map((text) => ({ text }))
+      ? positionals.map((text, i) => ({ text, where: `text ${i + 1} of the command line` }))
       : readInputs(values.input, { textField: values["text-field"]!, idField: values["id-field"]! }, ctx.stdin);
   const pending: InputRecord[] = [];
   async function* texts(): AsyncGenerator<string> {
@@ -101,17 +174,44 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
       yield r.text;
     }
   }
-  const sink = await openSink(values.output, ctx.stdout);
+  const toStdout = out === undefined ? stdoutSink(ctx.stdout) : undefined;
   const progress = createProgress("embedding", { stream: ctx.stderr as NodeJS.WriteStream });
   let index = 0;
+  let sink: Sink | undefined = toStdout;
   try {
+    sink ??= await fileSink(out!, values.output!.toLowerCase().endsWith(".npy"), model.dim);
     for await (const batch of model.embed(texts(), prompt ? { promptName: prompt as PromptName } : {})) {
       for (const v of batch) await sink.write(index++, pending.shift()!, v);
       progress.tick(batch.length);
     }
+    await sink.finish();
+    await out?.commit();
+  } catch (e) {
+    // A closed pipe (`embedkit embed ... | head`) ends the run quietly, as Unix tools do, once
+    // the model is disposed (exiting with its worker alive is what aborted the process natively).
+    if (out === undefined && isEmbedkitError(e, ERROR_CODES.OUTPUT_WRITE_FAILED) && e.details["errno"] === "EPIPE")
+      return 0;
+    if (out !== undefined) {
+      // The output file keeps its old content; what was written before an input error is kept aside.
+      const writeFailed = isEmbedkitError(e, ERROR_CODES.OUTPUT_WRITE_FAILED);
+      const keep =
+        index > 0 && !writeFailed && sink
+          ? await sink.finish().then(
+              () => true,
+              () => false,
+            )
+          : false;
+      const kept = await out.abandon(keep ? `${values.output!}.partial` : undefined);
+      if (kept !== undefined) {
+        ctx.stderr.write(
+          `embedkit embed: the ${index} vectors before the error are in ${kept}; ${values.output!} was not changed\n`,
+        );
+      }
+    }
+    throw locate(e, pending, index);
   } finally {
     progress.done();
-    await sink.close();
+    toStdout?.release();
     await model.dispose();
   }
   return 0;

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BUILTIN_TASK_NAMES, formatTaskResult, runEvalCommand, type EvalProgress } from "../eval/index.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { commonModelOptions, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
+import { commonModelOptions, intFlag, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
 
 export const EVAL_HELP = `Usage: embedkit eval --model ID --task NAME|all|FILE.json [--task ...] [options]
 
@@ -102,8 +102,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     ...(dataDir !== undefined ? { dataDir } : {}),
     outputDir: values["output-dir"]!,
     ...(values["no-cache"] ? {} : { cacheDir: values["embedding-cache"] ?? join(store.cacheDir, "eval-embeddings") }),
-    ...(values["batch-size"] !== undefined ? { batchSize: Number(values["batch-size"]) } : {}),
-    ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+    ...(values["batch-size"] !== undefined ? { batchSize: intFlag("--batch-size", values["batch-size"]) } : {}),
+    ...(values.seed !== undefined ? { seed: intFlag("--seed", values.seed) } : {}),
     overwrite: values.overwrite ?? false,
     embedderOptions: { store, ...(model.intraOpThreads !== undefined ? { intraOpThreads: model.intraOpThreads } : {}) },
     ...(progressReporter(ctx) ? { onProgress: progressReporter(ctx)! } : {}),

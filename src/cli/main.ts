@@ -1,13 +1,16 @@
 /**
  * L6: the embedkit command line. Parses argv, wires commands, and turns errors into one clear
- * line on stderr and an exit code (1: the work failed, 2: the command was used wrongly).
+ * line on stderr and an exit code (1: the work failed, 2: the command was used wrongly: an
+ * unknown flag, or an `invalid_option` error).
  */
-import { isEmbedkitError } from "../errors.js";
-import type { CliContext } from "./common.js";
+import { ERROR_CODES, isEmbedkitError, type EmbedkitError } from "../errors.js";
+import { FLAG_FOR_OPTION, type CliContext } from "./common.js";
 import { embedCommand } from "./embed-command.js";
 import { modelsCommand } from "./models-command.js";
 import { evalCommand } from "./eval-command.js";
 import { serveCommand } from "./serve-command.js";
+import { jobCommand } from "./job-command.js";
+import { workerCommand } from "./worker-command.js";
 
 const HELP = `embedkit: fast, correct text embeddings on Node
 
@@ -22,6 +25,8 @@ Commands:
   models rm ID            remove a model from the cache
   eval                    score a model on MTEB-style tasks (STSBenchmark, Banking77, your own files)
   serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
+  job submit|status|retry|cancel   bulk embedding jobs on a Redis queue (BullMQ), any number of workers
+  worker                  take units of bulk jobs from the queue; Ctrl-C drains
 
 Run \`embedkit <command> --help\` for a command's options.
 `;
@@ -32,6 +37,8 @@ const COMMANDS: Record<string, Command> = {
   models: modelsCommand,
   eval: evalCommand,
   serve: serveCommand,
+  job: jobCommand,
+  worker: workerCommand,
 };
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
@@ -53,8 +60,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return await command(rest, ctx);
   } catch (e) {
     if (isEmbedkitError(e)) {
-      ctx.stderr.write(`embedkit ${name}: error [${e.code}]: ${e.message}\n`);
-      return 1;
+      ctx.stderr.write(`embedkit ${name}: error [${e.code}]: ${e.message}${flagHint(e)}\n`);
+      return e.code === ERROR_CODES.INVALID_OPTION ? 2 : 1;
     }
     const err = e as { code?: string; message?: string };
     if (typeof err.code === "string" && err.code.startsWith("ERR_PARSE_ARGS")) {
@@ -67,3 +74,11 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 export const VERSION = "0.1.0";
+
+/** " (set by --batch-size)" when a library option error is about an option a flag sets. */
+function flagHint(e: EmbedkitError): string {
+  if (e.code !== ERROR_CODES.INVALID_OPTION || e.details["flag"] !== undefined) return "";
+  const field = e.details["field"];
+  const flag = typeof field === "string" ? FLAG_FOR_OPTION[field] : undefined;
+  return flag !== undefined ? ` (set by ${flag})` : "";
+}

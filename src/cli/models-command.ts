@@ -17,7 +17,8 @@ import { storeFrom, type CliContext } from "./common.js";
 export const MODELS_HELP = `Usage: embedkit models <list|pull|import|info|rm> [options]
 
   list [--cached] [--json]          supported models (${MODEL_IDS.length}); --cached: only what is in the cache
-  pull ID [-q fp32|int8]            download a model's files into the cache (sha256-checked)
+  pull ID [-q fp32|int8]            download a model's files into the cache, or re-check cached ones
+                                    (sha256-checked; a damaged cached file is downloaded again)
   import PATH [--model ID] [-q Q]   copy a model from a folder, .zip/.jar or .tar.gz into the cache (for
                                     machines without hub access); the model and variant are recognized
                                     by sha256 when the registry knows them, else give --model and -q
@@ -75,18 +76,21 @@ export async function modelsCommand(argv: string[], ctx: CliContext): Promise<nu
   switch (sub) {
     case "list": {
       const cached = new Map((await listCachedModels(store)).map((m) => [m.modelId, m]));
-      const rows = MODEL_IDS.filter((id) => !values.cached || cached.has(id)).map((id) => {
-        const s = MODELS[id];
-        const c = cached.get(id);
-        return {
-          id,
-          dim: s.dim,
-          maxTokens: s.maxTokens,
-          pooling: s.pooling,
-          cached: c?.quantizations ?? [],
-          default: id === DEFAULT_MODEL,
-        };
-      });
+      // --cached: models with at least one complete variant (a failed pull's leftovers do not count).
+      const rows = MODEL_IDS.filter((id) => !values.cached || (cached.get(id)?.quantizations.length ?? 0) > 0).map(
+        (id) => {
+          const s = MODELS[id];
+          const c = cached.get(id);
+          return {
+            id,
+            dim: s.dim,
+            maxTokens: s.maxTokens,
+            pooling: s.pooling,
+            cached: c?.quantizations ?? [],
+            default: id === DEFAULT_MODEL,
+          };
+        },
+      );
       if (values.json) {
         out(`${JSON.stringify(rows, null, 2)}\n`);
         return 0;
@@ -106,8 +110,15 @@ export async function modelsCommand(argv: string[], ctx: CliContext): Promise<nu
       if (id === undefined) return 2;
       const quantization = (values.quantization ?? "fp32") as Quantization;
       ctx.stderr.write(`pulling ${id} (${quantization}) into ${store.cacheDir}\n`);
-      const r = await resolveModelFiles({ model: id, quantization, store, onProgress: progressPrinter(ctx) });
-      out(`${r.modelId} (${r.quantization}) ready at ${r.dir}\n`);
+      // "ready" is a promise: every file is hashed now, even one whose size and mtime are as recorded.
+      const r = await resolveModelFiles({
+        model: id,
+        quantization,
+        store,
+        onProgress: progressPrinter(ctx),
+        verify: "always",
+      });
+      out(`${r.modelId} (${r.quantization}) ready at ${r.dir} (sha256 verified)\n`);
       return 0;
     }
     case "import": {

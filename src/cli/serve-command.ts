@@ -37,7 +37,13 @@ interface OptionSpec {
 /** Every ServerConfig key, once (the `satisfies` makes a missing key a compile error). */
 const SERVE_OPTIONS = {
   model: { flag: "model", short: "m", kind: "string", arg: "ID|DIR", help: "registry id or local model folder" },
-  quantization: { flag: "quantization", short: "q", kind: "string", arg: "Q", help: "fp32, int8 or fp16" },
+  quantization: {
+    flag: "quantization",
+    short: "q",
+    kind: "string",
+    arg: "Q",
+    help: "fp32, int8, or fp16 where the model publishes it (see `embedkit models info ID`)",
+  },
   threads: { flag: "threads", kind: "int", arg: "N", help: "ONNX Runtime intra-op threads (default: all cores)" },
   servedModelName: {
     flag: "served-model-name",
@@ -76,7 +82,7 @@ const SERVE_OPTIONS = {
     flag: "max-batch-tokens",
     kind: "int",
     arg: "N",
-    help: "padded tokens (rows x longest) per inference call (default max(4096, the model's input limit))",
+    help: "padded tokens (rows x longest) per inference call (default max(2048, the model's input limit))",
   },
   maxBatchSize: { flag: "max-batch-size", kind: "int", arg: "N", help: "inputs per inference call" },
   maxWaitMs: {
@@ -94,7 +100,7 @@ const SERVE_OPTIONS = {
     flag: "max-client-batch-size",
     kind: "int",
     arg: "N",
-    help: "inputs per request (split server-side; more get 413)",
+    help: "inputs per request (split server-side; more get 422, 400 on /v1)",
   },
   maxBodyBytes: { flag: "max-body-bytes", kind: "int", arg: "N", help: "request body limit (413 above it)" },
   maxInputChars: { flag: "max-input-chars", kind: "int", arg: "N", help: "characters per input (422 above it)" },
@@ -314,7 +320,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
   const model = await TextEmbedding.create({ ...modelOptionsFor(config), store });
   const running = await startServer({ config, model, logger, version: packageVersion() }).catch(async (e: unknown) => {
     await model.dispose();
-    throw e;
+    throw listenError(e, config);
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -330,4 +336,21 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
     process.on("SIGINT", stop);
   });
   return 0;
+}
+
+/** The socket errors of listen() as typed errors naming the address (no stack trace). */
+function listenError(e: unknown, config: ServerConfig): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  const why: Readonly<Record<string, string>> = {
+    EADDRINUSE: "is already in use (another server is listening there; choose another --port, or 0 for any free port)",
+    EACCES: "needs privileges (ports below 1024 usually do; choose a --port from 1024 up)",
+    EADDRNOTAVAIL: "cannot be bound: the --host address is not an interface of this machine",
+  };
+  if (typeof code !== "string" || why[code] === undefined) return e;
+  return new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `port ${config.port} on ${config.host} ${why[code]}`,
+    { flag: "--port", port: config.port, host: config.host, errno: code },
+    { cause: e },
+  );
 }

@@ -1,17 +1,18 @@
 /**
- * L3: the core loop shared by every public entry point: prompt -> tokenize -> check length ->
- * plan length-sorted batches -> run -> pool -> normalize -> (Matryoshka) -> vectors in input order.
+ * L3: the dense-embedding path shared by every public entry point: prompt -> tokenize -> check
+ * length -> plan length-sorted batches -> the batch executor with the pooled head -> post-process
+ * (normalize, Matryoshka) -> vectors in input order.
  */
-import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { InputTooLongError, type EmbedkitError } from "../errors.js";
 import type { ModelSpec } from "../models/spec.js";
 import { l2NormalizeInPlace, layerNormInPlace, truncateDims } from "../pooling/normalize.js";
-import { poolBatch } from "../pooling/pool.js";
-import type { ModelOutput, OnnxModel } from "../runtime/onnx-model.js";
+import { execute } from "../engine/execute.js";
+import { planBatches } from "../engine/plan-batches.js";
+import type { OnnxModel } from "../runtime/onnx-model.js";
 import type { TextTokenizer } from "../tokenizer/tokenizer.js";
-import type { Encoding, PaddedBatch, PromptName } from "../types.js";
+import type { Encoding, PromptName } from "../types.js";
+import { assertFinite } from "./assert-finite.js";
 import type { BatchingOptions, PerCallOptions } from "./engine-options.js";
-import { padBatch } from "./pad-batch.js";
-import { planBatches } from "./plan-batches.js";
 
 /** The vectors of one window of texts, plus what happened to each text. */
 export interface EncodedWindow {
@@ -32,11 +33,12 @@ export function promptFor(spec: ModelSpec, name: PromptName | undefined): string
   return name === undefined ? "" : spec.prompts[name];
 }
 
-export function tooLongError(field: string, tokens: number, maxTokens: number): EmbedkitError {
-  return new EmbedkitError(
-    ERROR_CODES.INPUT_TOO_LONG,
+/** inputs[index] has more than maxTokens tokens. */
+export function tooLongError(index: number, tokens: number, maxTokens: number): InputTooLongError {
+  const field = `inputs[${index}]`;
+  return new InputTooLongError(
     `${field} has ${tokens} tokens; the model accepts at most ${maxTokens} (pass truncate: true to cut it)`,
-    { field, tokens, maxTokens },
+    { field, index, tokens, maxTokens },
   );
 }
 
@@ -63,6 +65,8 @@ export async function tokenizeWithPrompt(
 /** A window of texts after tokenization, cut before its first over-long text (if any). */
 export interface TokenizedWindow {
   readonly encodings: Encoding[];
+  /** Global index of encodings[0], to name inputs in errors. */
+  readonly firstIndex: number;
   /** Set when truncation is off and a text is too long: the window holds only the texts before it. */
   readonly error?: EmbedkitError;
 }
@@ -78,11 +82,12 @@ export async function tokenizeWindow(
   call: PerCallOptions & { promptName?: PromptName },
 ): Promise<TokenizedWindow> {
   const { encodings, firstTooLong } = await tokenizeWithPrompt(parts, texts, call, parts.spec.maxTokens);
-  if (firstTooLong < 0) return { encodings };
+  if (firstTooLong < 0) return { encodings, firstIndex };
   const e = encodings[firstTooLong]!;
   return {
     encodings: encodings.slice(0, firstTooLong),
-    error: tooLongError(`inputs[${firstIndex + firstTooLong}]`, e.originalLength, parts.spec.maxTokens),
+    firstIndex,
+    error: tooLongError(firstIndex + firstTooLong, e.originalLength, parts.spec.maxTokens),
   };
 }
 
@@ -94,7 +99,7 @@ export async function runWindow(
   batching: BatchingOptions,
 ): Promise<EncodedWindow & { error?: EmbedkitError }> {
   const kept = window.encodings;
-  const vectors = await runEncodings(parts, kept, post, batching);
+  const vectors = await runEncodings(parts, kept, post, batching, window.firstIndex);
   const out: EncodedWindow & { error?: EmbedkitError } = {
     vectors,
     tokenCounts: kept.map((e) => e.originalLength),
@@ -111,48 +116,45 @@ export interface PostProcessing {
 }
 
 /**
- * Runs encodings through the model in length-sorted batches; vectors come back in input order.
- * One batch more than the model has sessions is kept in flight, so a session never waits for
- * this thread to pool the previous batch and pad the next one.
+ * Runs encodings through the model in length-sorted batches; vectors come back in input order,
+ * post-processed. `firstIndex` is the global index of encodings[0], used to name an input whose
+ * vector is not finite.
  */
 export async function runEncodings(
   parts: EncoderParts,
   encodings: readonly Encoding[],
   post: PostProcessing,
   batching: BatchingOptions,
+  firstIndex = 0,
 ): Promise<Float32Array[]> {
-  const { spec, model } = parts;
-  const out = new Array<Float32Array>(encodings.length);
-  const plan = planBatches(
-    encodings.map((e) => e.ids.length),
-    batching,
+  const pooled = await poolEncodings(
+    parts,
+    encodings,
+    planBatches(
+      encodings.map((e) => e.ids.length),
+      batching,
+    ),
   );
-  const inFlight: { rows: number[]; batch: PaddedBatch; result: Promise<ModelOutput> }[] = [];
-  let next = 0;
-  const submit = (): void => {
-    const rows = plan[next++]!;
-    const batch = padBatch(rows.map((i) => encodings[i]!));
-    const result = model.run(batch);
-    result.catch(() => undefined); // awaited below in order; this only keeps a later failure from being "unhandled"
-    inFlight.push({ rows, batch, result });
-  };
-  while (next < plan.length && inFlight.length <= model.sessions) submit();
-  while (inFlight.length > 0) {
-    const { rows, batch, result } = inFlight.shift()!;
-    const output = await result;
-    if (next < plan.length) submit();
-    const pooled =
-      output.kind === "tokens"
-        ? poolBatch(output.value, batch.attentionMask, spec.pooling)
-        : rows.map((_, r) => output.data.slice(r * output.hidden, (r + 1) * output.hidden));
-    rows.forEach((i, r) => {
-      out[i] = postProcess(pooled[r]!, spec, post);
-    });
-  }
+  const out = pooled.map((v) => postProcess(v, parts.spec, post));
+  out.forEach((v, i) => assertFinite(v, firstIndex + i)); // names the first bad input
   return out;
 }
 
-function postProcess(pooled: Float32Array, spec: ModelSpec, post: PostProcessing): Float32Array {
+/** Pooled vectors of encodings, before post-processing, run as `plan` says. */
+export function poolEncodings(
+  parts: EncoderParts,
+  encodings: readonly Encoding[],
+  plan: readonly (readonly number[])[],
+): Promise<Float32Array[]> {
+  return execute({ model: parts.model, encodings, plan, head: { kind: "pooled", pooling: parts.spec.pooling } });
+}
+
+/**
+ * The one post-processing step of pooled vectors, for the library and the server alike: the
+ * model's layer norm (nomic), then L2 normalization and Matryoshka truncation (renormalized).
+ * Works in place when it can; returns the vector to use.
+ */
+export function postProcess(pooled: Float32Array, spec: ModelSpec, post: PostProcessing): Float32Array {
   let v = pooled;
   if (spec.layerNormAfterPooling) layerNormInPlace(v);
   if (post.normalize) l2NormalizeInPlace(v);

@@ -1,6 +1,7 @@
 /**
  * L3: the options of a TextEmbedding and their defaults, checked once at creation.
  */
+import { DEFAULT_MAX_BATCH_TOKENS } from "../engine/token-budget.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { TruncationDirection } from "../types.js";
 
@@ -24,9 +25,6 @@ export interface PerCallOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 64;
-// Measured (bench/embed-throughput.ts --max-batch-tokens sweep, bge-small on 2 cores): 2048 gave
-// 942 tokens/s at 513 MiB peak RSS vs 674 tokens/s at 2246 MiB for 16384 (fp32), 1167 vs 740 (int8).
-export const DEFAULT_MAX_BATCH_TOKENS = 2048;
 
 export function positiveInt(field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {

@@ -9,9 +9,14 @@ import { resolveModelFiles } from "../hub/resolve.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
-import { loadTokenizer, type TextTokenizer } from "../tokenizer/tokenizer.js";
+import { loadTokenizer, offsetsAfterPrefix, type TextTokenizer } from "../tokenizer/tokenizer.js";
 import type { Embedder, Encoding, PromptName, Quantization, TruncationDirection } from "../types.js";
+import { execute, onePackedBatch } from "../engine/execute.js";
+import { planBatches } from "../engine/plan-batches.js";
+import type { HeadRow, OutputHead } from "../pooling/head-types.js";
 import {
+  poolEncodings,
+  promptFor,
   runWindow,
   tokenizeWindow,
   runEncodings,
@@ -51,6 +56,18 @@ export interface EmbedCallOptions {
 }
 
 export interface DetailedEmbeddings extends EncodedWindow {}
+
+/** One text as the model's tokenizer sees it, from tokenize(); arrays indexed by token. */
+export interface TokenizedText {
+  readonly ids: Int32Array;
+  /**
+   * Token i covers the UTF-16 code units `[offsets[2i], offsets[2i+1])` of the text given (the
+   * prompt, if any, not counted): `text.slice(start, end)`. [0, 0] for special and prompt tokens.
+   */
+  readonly offsets: Int32Array;
+  /** Per token: 0 for a token of the text, -1 for a special token ([CLS], [SEP]), -2 for a token of the prompt. */
+  readonly segments: Int8Array;
+}
 
 type Input = Iterable<unknown> | AsyncIterable<unknown>;
 
@@ -204,6 +221,25 @@ export class TextEmbedding implements Embedder {
   }
 
   /**
+   * Tokenizes texts whole (no truncation, however long) with token offsets into each text as
+   * given, for chunking and late chunking. With `promptName`, the prompt is tokenized in front of
+   * the text, as embedding does; its tokens are marked -2 in `segments`.
+   */
+  async tokenize(texts: readonly string[], options: { promptName?: PromptName } = {}): Promise<TokenizedText[]> {
+    this.assertLive();
+    texts.forEach((t, i) => assertTextInput(t, `inputs[${i}]`));
+    const prefix = promptFor(this.spec, options.promptName);
+    const encodings = await this.track(() =>
+      this.parts.tokenizer.encode(prefix ? texts.map((t) => prefix + t) : texts, {
+        maxTokens: this.spec.maxTokens,
+        truncate: false,
+        offsets: true,
+      }),
+    );
+    return encodings.map((e) => ({ ids: e.ids, ...offsetsAfterPrefix(e, prefix.length) }));
+  }
+
+  /**
    * Step 1 of 2 for callers that batch across requests (the server): validates and tokenizes
    * texts with the model's prompt, truncating or failing on over-long inputs as asked.
    * `maxTokens` may lower the model's limit (a server's --max-input-tokens); it never raises it.
@@ -215,7 +251,7 @@ export class TextEmbedding implements Embedder {
     const maxTokens = Math.min(options.maxTokens ?? this.spec.maxTokens, this.spec.maxTokens);
     const { encodings, firstTooLong } = await this.track(() => tokenizeWithPrompt(this.parts, texts, call, maxTokens));
     if (firstTooLong >= 0) {
-      throw tooLongError(`inputs[${firstTooLong}]`, encodings[firstTooLong]!.originalLength, maxTokens);
+      throw tooLongError(firstTooLong, encodings[firstTooLong]!.originalLength, maxTokens);
     }
     return encodings;
   }
@@ -232,6 +268,35 @@ export class TextEmbedding implements Embedder {
         ? this.batching
         : resolveBatching({ ...this.batching, batchSize: options.batchSize });
     return this.track(() => runEncodings(this.parts, encodings, call, batching));
+  }
+
+  /**
+   * For request batchers (the server's): runs encodings as one runtime call, exactly as packed,
+   * and returns their pooled vectors before post-processing; finish each with postProcess()
+   * (embed/encoder.ts) and the request's own normalize and dimensions.
+   */
+  async embedPacked(encodings: readonly Encoding[]): Promise<Float32Array[]> {
+    this.assertLive();
+    return this.track(() => poolEncodings(this.parts, encodings, onePackedBatch(encodings.length)));
+  }
+
+  /**
+   * Runs encodings (from encode()) through the model with another output head than the
+   * post-processed vectors of embedEncodings(): `tokens` gives each input's real-token states
+   * ([tokens, dim], special tokens included), `spans` the mean state of each token range
+   * (`spans[i]` holds input i's [start, end) ranges; late chunking), `pooled` the pooled
+   * vectors before normalization. Batched like embedEncodings; results in the order given.
+   */
+  async runHead<K extends "pooled" | "tokens" | "spans">(
+    encodings: readonly Encoding[],
+    head: Extract<OutputHead, { readonly kind: K }>,
+  ): Promise<HeadRow[K][]> {
+    this.assertLive();
+    const plan = planBatches(
+      encodings.map((e) => e.ids.length),
+      this.batching,
+    );
+    return this.track(() => execute({ model: this.parts.model, encodings, plan, head }));
   }
 
   /** The tokenizer, for token-level introspection (ids, tokens, decode). */

@@ -99,9 +99,10 @@ async function stage(
   return staged;
 }
 
-async function sizeOf(path: string): Promise<number | undefined> {
+async function statOf(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
   try {
-    return (await stat(path)).size;
+    const st = await stat(path);
+    return { size: st.size, mtimeMs: st.mtimeMs };
   } catch {
     return undefined;
   }
@@ -181,12 +182,20 @@ export async function importModel(request: ImportRequest): Promise<ImportResult>
       for (const { repoPath, staged: s } of plan) {
         const target = cachedFilePath(dir, repoPath);
         const known = manifestEntry(manifest, repoPath);
-        const same = known?.sha256 === s.sha256 && (await sizeOf(target)) === s.size;
+        // Unchanged only if the recorded sha256 still holds for the file on disk (same size and mtime).
+        const now = await statOf(target);
+        const same =
+          known?.sha256 === s.sha256 &&
+          now?.size === s.size &&
+          known.mtimeMs !== undefined &&
+          now.mtimeMs === known.mtimeMs;
         if (!same) {
+          let mtimeMs: number;
           try {
             await mkdir(dirname(target), { recursive: true });
             await rename(s.tmp, target);
             await rm(`${target}${PART_SUFFIX}`, { force: true });
+            mtimeMs = (await stat(target)).mtimeMs;
           } catch (e) {
             throw asCacheWriteError(e, target);
           }
@@ -196,6 +205,7 @@ export async function importModel(request: ImportRequest): Promise<ImportResult>
             sha256: s.sha256,
             source: origin(s.entry),
             time: new Date().toISOString(),
+            mtimeMs,
           });
         }
         files.push({ path: repoPath, size: s.size, sha256: s.sha256, written: !same });

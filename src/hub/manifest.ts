@@ -20,6 +20,11 @@ export interface ManifestEntry {
   readonly revision?: string;
   /** ISO 8601 time the file was written. */
   readonly time: string;
+  /**
+   * The file's mtime (ms) when its sha256 was last confirmed (at write time or at a load). A load
+   * that finds another mtime or size hashes the file again before using it.
+   */
+  readonly mtimeMs?: number;
 }
 
 export interface Manifest {
@@ -37,7 +42,8 @@ function isEntry(v: unknown): v is ManifestEntry {
     typeof e["size"] === "number" &&
     typeof e["sha256"] === "string" &&
     typeof e["source"] === "string" &&
-    typeof e["time"] === "string"
+    typeof e["time"] === "string" &&
+    (e["mtimeMs"] === undefined || typeof e["mtimeMs"] === "number")
   );
 }
 

@@ -2,16 +2,18 @@
  * L2: turns a model name into files on disk. A registry id is looked up in the cache and
  * downloaded from the hub when absent (unless offline); a path to a folder is a custom model.
  */
-import { rm, stat } from "node:fs/promises";
+import { readdir, rm, rmdir, stat } from "node:fs/promises";
+import { dirname, relative } from "node:path";
 import type { StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
 import { getModelSpec, isModelId } from "../models/registry.js";
 import type { Quantization } from "../types.js";
 import { cachedFilePath, modelCacheDir } from "./cache-layout.js";
 import { checkCachedFile, type CachedFileState } from "./cache-check.js";
+import { confirmCachedFile, type VerifyMode } from "./confirm-cached-file.js";
 import { downloadFile, type DownloadProgress, type RetryOptions } from "./download-file.js";
 import { resolveLocalModel, type LocalModelOverrides } from "./local.js";
-import { readManifest, updateManifest } from "./manifest.js";
+import { manifestEntry, readManifest, updateManifest, type ManifestEntry } from "./manifest.js";
 import { withModelLock } from "./model-lock.js";
 import { onnxFileFor } from "./onnx-file-for.js";
 import type { ResolvedModel } from "./resolved-model.js";
@@ -30,6 +32,11 @@ export interface ResolveRequest {
   readonly retry?: RetryOptions | undefined;
   /** Facts that win over a local folder's files; rejected for registry models. */
   readonly overrides?: LocalModelOverrides | undefined;
+  /**
+   * When cached files are hashed before use (see confirm-cached-file.ts). Default "changed": only
+   * a file whose size or mtime differs from the manifest's record. A local folder is never hashed.
+   */
+  readonly verify?: VerifyMode | undefined;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -98,7 +105,23 @@ export async function resolveModelFiles(request: ResolveRequest): Promise<Resolv
   return withModelLock(dir, async () => {
     const manifest = await readManifest(dir);
     const needed = [spec.files.tokenizer, ...(onnx.externalData ? [onnx.externalData] : []), onnx];
-    const states = await Promise.all(needed.map((f) => checkCachedFile(dir, f, manifest, checkOptions)));
+    const states: CachedFileState[] = [];
+    const stamps: ManifestEntry[] = [];
+    for (const file of needed) {
+      const cheap = await checkCachedFile(dir, file, manifest, checkOptions);
+      if (cheap.state !== "ok") {
+        states.push(cheap);
+        continue;
+      }
+      const c = await confirmCachedFile(file, cheap, manifestEntry(manifest, file.path), {
+        useRegistryFacts,
+        mode: request.verify ?? "changed",
+      });
+      states.push(c.state);
+      if (c.stamp) stamps.push(c.stamp);
+    }
+    // Best effort: a read-only cache still loads (and hashes again next time).
+    if (stamps.length > 0) await updateManifest(dir, modelId, { upsert: stamps }).catch(() => undefined);
     const todo = needed.filter((_, i) => states[i]?.state !== "ok");
     if (todo.length > 0) {
       if (store.offline) throw offlineError(modelId, quantization, dir, states);
@@ -106,35 +129,44 @@ export async function resolveModelFiles(request: ResolveRequest): Promise<Resolv
       const optional = spec.files.config;
       const configState = optional ? await checkCachedFile(dir, optional, manifest, checkOptions) : undefined;
       const downloads = configState && configState.state !== "ok" && optional ? [...todo, optional] : todo;
-      for (const file of downloads) {
-        const url = hubUrl(store, spec.source.repo, revision, file.path);
-        let digest;
-        try {
-          digest = await downloadFile({
-            ref: { repo: spec.source.repo, revision, path: file.path, url },
-            target: cachedFilePath(dir, file.path),
-            token: store.hfToken,
-            expected: useRegistryFacts ? { size: file.size, sha256: file.sha256 } : undefined,
-            onProgress: request.onProgress,
-            signal: request.signal,
-            retry: request.retry,
+      try {
+        for (const file of downloads) {
+          const url = hubUrl(store, spec.source.repo, revision, file.path);
+          const target = cachedFilePath(dir, file.path);
+          let digest;
+          try {
+            digest = await downloadFile({
+              ref: { repo: spec.source.repo, revision, path: file.path, url },
+              target,
+              token: store.hfToken,
+              expected: useRegistryFacts ? { size: file.size, sha256: file.sha256 } : undefined,
+              onProgress: request.onProgress,
+              signal: request.signal,
+              retry: request.retry,
+            });
+          } catch (e) {
+            if (file === optional && isEmbedkitError(e, ERROR_CODES.HUB_NOT_FOUND)) continue; // config.json is optional
+            throw e;
+          }
+          // The sha256 was computed over the bytes as they were written: record the mtime it holds for.
+          const { mtimeMs } = await stat(target);
+          await updateManifest(dir, modelId, {
+            upsert: [
+              {
+                path: file.path,
+                size: digest.size,
+                sha256: digest.sha256,
+                source: url,
+                revision,
+                time: new Date().toISOString(),
+                mtimeMs,
+              },
+            ],
           });
-        } catch (e) {
-          if (file === optional && isEmbedkitError(e, ERROR_CODES.HUB_NOT_FOUND)) continue; // config.json is optional
-          throw e;
         }
-        await updateManifest(dir, modelId, {
-          upsert: [
-            {
-              path: file.path,
-              size: digest.size,
-              sha256: digest.sha256,
-              source: url,
-              revision,
-              time: new Date().toISOString(),
-            },
-          ],
-        });
+      } catch (e) {
+        await removeEmptyFolders(dirname(cachedFilePath(dir, onnx.path)), store.cacheDir);
+        throw e;
       }
     }
     return {
@@ -146,4 +178,19 @@ export async function resolveModelFiles(request: ResolveRequest): Promise<Resolv
       quantization,
     };
   });
+}
+
+/**
+ * After a failed download: removes `from` and its parents up to (not including) `cacheDir`
+ * while they are empty, so a failed pull leaves no empty model folder behind. A folder holding
+ * anything (a `.part` kept for resuming, other variants) stays.
+ */
+async function removeEmptyFolders(from: string, cacheDir: string): Promise<void> {
+  let dir = from;
+  while (relative(cacheDir, dir) !== "" && !relative(cacheDir, dir).startsWith("..")) {
+    const entries = await readdir(dir).catch(() => undefined); // undefined: not created yet
+    if (entries !== undefined && entries.length > 0) return;
+    if (entries !== undefined) await rmdir(dir).catch(() => undefined);
+    dir = dirname(dir);
+  }
 }

@@ -53,3 +53,19 @@ export function poolBatch(out: TokenEmbeddings, mask: BigInt64Array, pooling: Po
   }
   return vectors;
 }
+
+/** Pools every row of a batch into one flat [batchSize, hidden] array (what the pooled head returns). */
+export function poolRows(out: TokenEmbeddings, mask: BigInt64Array, pooling: Pooling): Float32Array {
+  const flat = new Float32Array(out.batchSize * out.hidden);
+  for (let r = 0; r < out.batchSize; r++) {
+    poolRow(out, mask, r, pooling, flat.subarray(r * out.hidden, (r + 1) * out.hidden));
+  }
+  return flat;
+}
+
+/** Real (unmasked) tokens of row `row`. */
+export function realLength(mask: BigInt64Array, seqLen: number, row: number): number {
+  let n = 0;
+  for (let t = 0; t < seqLen; t++) if (mask[row * seqLen + t] !== 0n) n++;
+  return n;
+}

@@ -6,7 +6,7 @@ import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { OnnxModel, RuntimeOptions } from "./runtime-types.js";
 import { loadInWorkers } from "./worker-model.js";
 
-export type { ModelOutput, OnnxModel, RuntimeOptions } from "./runtime-types.js";
+export type { OnnxModel, RuntimeOptions } from "./runtime-types.js";
 
 const MAX_SESSIONS = 64;
 

@@ -1,25 +1,26 @@
 /**
  * L2: the only module that imports onnxruntime-node. Opens one session on the current thread and
- * exposes our own small interface: typed arrays in, typed arrays out, explicit dispose(). A run
+ * exposes our own small interface: typed arrays in, a head's result out, explicit dispose(). A run
  * blocks this thread for the length of the batch; onnx-model.ts usually puts it in a worker.
  */
 import * as ort from "onnxruntime-node";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { modelDisposedError, type ModelOutput, type OnnxModel, type RuntimeOptions } from "./runtime-types.js";
+import { applyHead } from "../pooling/output-head.js";
+import { modelDisposedError, type OnnxModel, type RuntimeOptions } from "./runtime-types.js";
 
 const TOKEN_OUTPUT_NAMES = ["last_hidden_state", "token_embeddings", "hidden_states", "output_0"];
 const POOLED_OUTPUT_NAMES = ["sentence_embedding", "pooler_output", "embeddings", "text_embeds"];
 
-function pickOutput(session: ort.InferenceSession): { name: string; kind: "tokens" | "pooled" } {
+/** The output a run reads: token states (rank 3) if the graph has them, else pooled vectors (rank 2). */
+function pickOutput(session: ort.InferenceSession): string {
   const meta = new Map<string, number | undefined>();
   for (const m of session.outputMetadata) {
     meta.set(m.name, m.isTensor ? m.shape.length : undefined);
   }
-  for (const n of TOKEN_OUTPUT_NAMES)
-    if (meta.get(n) === 3 || (meta.has(n) && meta.get(n) === undefined)) return { name: n, kind: "tokens" };
-  for (const [n, rank] of meta) if (rank === 3) return { name: n, kind: "tokens" };
-  for (const n of POOLED_OUTPUT_NAMES) if (meta.has(n)) return { name: n, kind: "pooled" };
-  for (const [n, rank] of meta) if (rank === 2) return { name: n, kind: "pooled" };
+  for (const n of TOKEN_OUTPUT_NAMES) if (meta.get(n) === 3 || (meta.has(n) && meta.get(n) === undefined)) return n;
+  for (const [n, rank] of meta) if (rank === 3) return n;
+  for (const n of POOLED_OUTPUT_NAMES) if (meta.has(n)) return n;
+  for (const [n, rank] of meta) if (rank === 2) return n;
   throw new EmbedkitError(
     ERROR_CODES.RUNTIME_FAILURE,
     `the model's outputs (${session.outputNames.join(", ")}) hold neither token embeddings (rank 3) nor sentence embeddings (rank 2)`,
@@ -83,15 +84,15 @@ export async function openOnnxSession(path: string, options: SessionOptions = {}
     }
   }
   const usesTokenTypeIds = inputNames.includes("token_type_ids");
-  const output = pickOutput(session);
+  const outputName = pickOutput(session);
   let disposed = false;
 
   return {
     inputNames,
-    outputName: output.name,
+    outputName,
     usesTokenTypeIds,
     sessions: 1,
-    async run(batch): Promise<ModelOutput> {
+    async run(batch, head) {
       if (disposed) throw modelDisposedError();
       const dims = [batch.batchSize, batch.seqLen];
       const feeds: Record<string, ort.Tensor> = {
@@ -101,7 +102,7 @@ export async function openOnnxSession(path: string, options: SessionOptions = {}
       if (usesTokenTypeIds) feeds["token_type_ids"] = new ort.Tensor("int64", batch.tokenTypeIds, dims);
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
-        result = await session.run(feeds, [output.name]);
+        result = await session.run(feeds, [outputName]);
       } catch (cause) {
         throw new EmbedkitError(
           ERROR_CODES.RUNTIME_FAILURE,
@@ -110,13 +111,9 @@ export async function openOnnxSession(path: string, options: SessionOptions = {}
           { cause },
         );
       }
-      const t = result[output.name] as ort.Tensor;
-      const data = t.data as Float32Array;
-      if (output.kind === "tokens") {
-        const hidden = t.dims[2] ?? 0;
-        return { kind: "tokens", value: { data, batchSize: batch.batchSize, seqLen: batch.seqLen, hidden } };
-      }
-      return { kind: "pooled", data, batchSize: batch.batchSize, hidden: t.dims[1] ?? 0 };
+      const t = result[outputName] as ort.Tensor;
+      // The head reads the tensor where it is; only its result leaves this function.
+      return applyHead({ data: t.data as Float32Array, dims: t.dims }, batch.attentionMask, head);
     },
     async dispose() {
       if (disposed) return;

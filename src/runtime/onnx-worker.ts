@@ -1,17 +1,12 @@
 /**
  * L2: the body of a session worker thread. Opens one ONNX Runtime session and runs the batches
- * it is sent, one at a time, in the order they arrive. Result buffers are moved, not copied.
+ * it is sent, one at a time, in the order they arrive, applying each run's output head here, so
+ * only the head's result is posted back. Result buffers are moved, not copied.
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { openOnnxSession } from "./onnx-session.js";
 import type { OnnxModel } from "./runtime-types.js";
-import {
-  serializeError,
-  transferableBuffer,
-  type FromWorker,
-  type ToWorker,
-  type WorkerInit,
-} from "./worker-protocol.js";
+import { serializeError, transferList, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("onnx-worker.ts runs only as a worker thread");
@@ -46,10 +41,8 @@ function serve(model: OnnxModel, on: MessagePort): void {
         return;
       }
       try {
-        const output = await model.run(message.batch);
-        const data = output.kind === "tokens" ? output.value.data : output.data;
-        const buf = transferableBuffer(data);
-        post({ type: "result", id: message.id, output }, buf ? [buf] : []);
+        const output = await model.run(message.batch, message.head);
+        post({ type: "result", id: message.id, output }, transferList(output));
       } catch (e) {
         post({ type: "run-failed", id: message.id, error: serializeError(e) });
       }

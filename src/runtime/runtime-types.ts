@@ -1,10 +1,11 @@
 /**
- * L2: the runtime adapter's own vocabulary: options, the model handle, what a run returns, and
- * the error of a run on a disposed model.
+ * L2: the runtime adapter's own vocabulary: options, the model handle (a run returns what its
+ * output head made of the graph's output), and the error of a run on a disposed model.
  * Nothing here names onnxruntime types, so callers never see them.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import type { PaddedBatch, TokenEmbeddings } from "../types.js";
+import type { HeadKind, HeadOutput, OutputHead } from "../pooling/head-types.js";
+import type { PaddedBatch } from "../types.js";
 
 export interface RuntimeOptions {
   /** Threads used inside one operator (matrix multiply), per session. Default: all cores, shared among sessions. */
@@ -30,11 +31,6 @@ export interface RuntimeOptions {
   readonly sessions?: number;
 }
 
-/** What the graph gives back: per-token vectors to pool, or vectors already pooled by the graph. */
-export type ModelOutput =
-  | { readonly kind: "tokens"; readonly value: TokenEmbeddings }
-  | { readonly kind: "pooled"; readonly data: Float32Array; readonly batchSize: number; readonly hidden: number };
-
 export interface OnnxModel {
   readonly inputNames: readonly string[];
   readonly outputName: string;
@@ -42,8 +38,15 @@ export interface OnnxModel {
   readonly usesTokenTypeIds: boolean;
   /** How many batches can compute at once (one per session). */
   readonly sessions: number;
-  /** Runs one batch. Calls may overlap: the model queues them (and spreads them over its sessions). */
-  run(batch: PaddedBatch): Promise<ModelOutput>;
+  /**
+   * Runs one batch and applies `head` to the graph's output where the session lives, so only the
+   * head's (small) result reaches the caller. Calls may overlap: the model queues them (and
+   * spreads them over its sessions).
+   */
+  run<K extends HeadKind>(
+    batch: PaddedBatch,
+    head: Extract<OutputHead, { readonly kind: K }>,
+  ): Promise<Extract<HeadOutput, { readonly kind: K }>>;
   dispose(): Promise<void>;
 }
 

@@ -6,9 +6,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { HeadKind, HeadOutput, OutputHead } from "../pooling/head-types.js";
 import type { PaddedBatch } from "../types.js";
 import type { SessionOptions } from "./onnx-session.js";
-import { modelDisposedError, type ModelOutput, type OnnxModel } from "./runtime-types.js";
+import { modelDisposedError, type OnnxModel } from "./runtime-types.js";
 import { reviveError, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.js";
 
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
@@ -27,7 +28,7 @@ function newWorker(init: WorkerInit): Worker {
 }
 
 interface Pending {
-  resolve(output: ModelOutput): void;
+  resolve(output: HeadOutput): void;
   reject(error: Error): void;
 }
 
@@ -90,16 +91,16 @@ class SessionWorker {
     return this.failure === undefined && this.disposing === undefined;
   }
 
-  run(batch: PaddedBatch): Promise<ModelOutput> {
+  run(batch: PaddedBatch, head: OutputHead): Promise<HeadOutput> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.disposing) {
       return Promise.reject(modelDisposedError());
     }
     const id = this.nextId++;
-    return new Promise<ModelOutput>((resolve, reject) => {
+    return new Promise<HeadOutput>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      const message: ToWorker = { type: "run", id, batch };
+      const message: ToWorker = { type: "run", id, batch, head };
       this.worker.postMessage(message);
     });
   }
@@ -163,13 +164,14 @@ export async function loadInWorkers(path: string, sessions: number, options: Ses
   return {
     ...first.meta,
     sessions,
-    run(batch) {
+    run<K extends HeadKind>(batch: PaddedBatch, head: Extract<OutputHead, { readonly kind: K }>) {
       if (disposed) {
         return Promise.reject(modelDisposedError());
       }
       let best: SessionWorker | undefined;
       for (const w of workers) if (w.alive && (!best || w.load < best.load)) best = w;
-      return (best ?? first).run(batch);
+      // The worker applies this head, so its answer is this head's kind.
+      return (best ?? first).run(batch, head) as Promise<Extract<HeadOutput, { readonly kind: K }>>;
     },
     async dispose() {
       disposed = true;

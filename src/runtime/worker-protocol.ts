@@ -3,9 +3,9 @@
  * and how a typed error crosses the thread boundary intact.
  */
 import { EmbedkitError, ERROR_CODES, type ErrorCode, type ErrorDetails } from "../errors.js";
+import type { HeadOutput, OutputHead } from "../pooling/head-types.js";
 import type { PaddedBatch } from "../types.js";
 import type { SessionOptions } from "./onnx-session.js";
-import type { ModelOutput } from "./runtime-types.js";
 
 /** What the worker is started with (its workerData). */
 export interface WorkerInit {
@@ -14,7 +14,7 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { readonly type: "run"; readonly id: number; readonly batch: PaddedBatch }
+  | { readonly type: "run"; readonly id: number; readonly batch: PaddedBatch; readonly head: OutputHead }
   | { readonly type: "dispose" };
 
 export interface SerializedError {
@@ -31,7 +31,7 @@ export type FromWorker =
       readonly usesTokenTypeIds: boolean;
     }
   | { readonly type: "load-failed"; readonly error: SerializedError }
-  | { readonly type: "result"; readonly id: number; readonly output: ModelOutput }
+  | { readonly type: "result"; readonly id: number; readonly output: HeadOutput }
   | { readonly type: "run-failed"; readonly id: number; readonly error: SerializedError }
   | { readonly type: "disposed" };
 
@@ -46,7 +46,20 @@ export function reviveError(e: SerializedError): EmbedkitError {
 }
 
 /** The buffer a result can hand over without a copy, or undefined when it shares its buffer. */
-export function transferableBuffer(data: Float32Array): ArrayBuffer | undefined {
+export function transferableBuffer(data: ArrayBufferView): ArrayBuffer | undefined {
   const buf = data.buffer;
   return buf instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buf.byteLength ? buf : undefined;
+}
+
+/** The buffers of a head's result that can be moved to the owner thread (each once). */
+export function transferList(output: HeadOutput): ArrayBuffer[] {
+  const arrays = Object.values(output as unknown as Record<string, unknown>).filter((v): v is ArrayBufferView =>
+    ArrayBuffer.isView(v),
+  );
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) {
+    const buf = transferableBuffer(a);
+    if (buf) buffers.add(buf);
+  }
+  return [...buffers];
 }

@@ -17,6 +17,7 @@ export const EXPOSE_HEADERS = [
   "x-tokenization-time",
   "x-queue-time",
   "x-inference-time",
+  "x-compute-time",
   "x-compute-type",
   "x-compute-tokens",
   "x-compute-characters",

@@ -1,6 +1,7 @@
 /**
- * L5: what /embed and /v1/embeddings share: input limits -> tokenize (off the inference path)
- * -> the batch queue -> per-request post-processing (normalize, Matryoshka dimensions).
+ * L5: what /embed and /v1/embeddings share: the server's input limits -> tokenize (off the
+ * inference path) -> the request batcher (engine/batcher.ts) -> the engine's one post-processing
+ * step with the request's own normalize and Matryoshka dimensions.
  *
  * Documented choices:
  * - An empty input list and an empty string are refused (422 `empty`), as TEI does; a
@@ -10,12 +11,12 @@
  * - The batch runs un-normalized at full dimension; each request then gets its own
  *   normalization and dimensions, so requests with different options share inference calls.
  */
+import { postProcess } from "../embed/encoder.js";
 import type { TextEmbedding } from "../embed/text-embedding.js";
-import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
-import { l2NormalizeInPlace, truncateDims } from "../pooling/normalize.js";
+import type { Batcher } from "../engine/batcher.js";
+import { EmbedkitError, ERROR_CODES, InputTooLongError } from "../errors.js";
 import type { Encoding, PromptName, TruncationDirection } from "../types.js";
 import type { Permit } from "./admission.js";
-import type { Batcher } from "./batcher.js";
 import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
 
 export interface InputLimits {
@@ -117,7 +118,8 @@ export interface EmbedOutcome {
 export class EmbedService {
   constructor(
     private readonly model: TextEmbedding,
-    private readonly batcher: Batcher,
+    /** Runs packed rows with model.embedPacked: pooled vectors, post-processed here per request. */
+    private readonly batcher: Batcher<Float32Array>,
     readonly limits: InputLimits,
     /** Inputs of requests whose client went away before they were queued. */
     private readonly onDropped: (inputs: number) => void = () => undefined,
@@ -165,7 +167,8 @@ export class EmbedService {
     ctx.timings.inputs = count;
     ctx.timings.tokens = tokenCounts.reduce((a, b) => a + b, 0);
     if ("texts" in job.inputs) ctx.timings.characters = job.inputs.texts.reduce((a, t) => a + t.length, 0);
-    return { vectors: result.vectors.map((v) => postProcess(v, job.normalize, job.dimensions)), tokenCounts };
+    const post = { normalize: job.normalize, dimensions: job.dimensions };
+    return { vectors: result.outputs.map((v) => postProcess(v, this.model.spec, post)), tokenCounts };
   }
 
   private async encode(job: EmbedJob): Promise<Encoding[]> {
@@ -180,7 +183,8 @@ export class EmbedService {
             field: name,
           });
         checkIds(ids, name, vocab);
-        if (ids.length > maxTokens) throw tooLong(name, ids.length, maxTokens, "token-id inputs are never truncated");
+        if (ids.length > maxTokens)
+          throw tooLong(field, i, ids.length, maxTokens, "token-id inputs are never truncated");
         return { ids: Int32Array.from(ids), typeIds: new Int32Array(ids.length), originalLength: ids.length };
       });
     }
@@ -192,29 +196,19 @@ export class EmbedService {
         ...(job.promptName !== undefined ? { promptName: job.promptName } : {}),
       });
     } catch (e) {
-      if (isEmbedkitError(e, ERROR_CODES.INPUT_TOO_LONG)) {
-        const index = /\[(\d+)\]/.exec(String(e.details["field"]))?.[1] ?? "?";
-        throw tooLong(`${field}[${index}]`, Number(e.details["tokens"]), maxTokens, job.tooLongHint);
+      if (e instanceof InputTooLongError) {
+        throw tooLong(field, e.details.index, e.details.tokens, maxTokens, job.tooLongHint);
       }
       throw e;
     }
   }
 }
 
-function tooLong(field: string, tokens: number, maxTokens: number, hint?: string): EmbedkitError {
-  return new EmbedkitError(
-    ERROR_CODES.INPUT_TOO_LONG,
+/** `list[index]` has more than maxTokens tokens. */
+function tooLong(list: string, index: number, tokens: number, maxTokens: number, hint?: string): InputTooLongError {
+  const field = `${list}[${index}]`;
+  return new InputTooLongError(
     `\`${field}\` has ${tokens} tokens; the limit is ${maxTokens}${hint ? ` (${hint})` : ""}`,
-    { field, tokens, maxTokens },
+    { field, index, tokens, maxTokens },
   );
-}
-
-/** The same steps, in the same order, as the engine's own post-processing. */
-function postProcess(v: Float32Array, normalize: boolean, dimensions: number | undefined): Float32Array {
-  if (normalize) l2NormalizeInPlace(v);
-  if (dimensions !== undefined && dimensions < v.length) {
-    v = truncateDims(v, dimensions);
-    if (normalize) l2NormalizeInPlace(v);
-  }
-  return v;
 }

@@ -2,10 +2,11 @@
  * L5: the HTTP edge's errors, and the ONE table from an error code (EmbedkitError's catalogue
  * plus the server's own codes) to an HTTP status, a TEI `error_type` and an OpenAI error.
  *
- * TEI routes answer `{error, error_type}`; /v1 routes answer OpenAI's
- * `{error: {message, type, param, code}}`. Statuses follow the issue (422 validation, 413 too
- * large, 429 overloaded, 503 unhealthy); on /v1, request problems that TEI answers with 422 are
- * 400 `invalid_request_error`, as OpenAI's API does (an over-long input included).
+ * TEI routes answer `{error, error_type}` with TEI's statuses and error types, taken from TEI's
+ * router (400 empty input, 422 validation, 424 backend failure, 429 overloaded, 503 unhealthy);
+ * /v1 routes answer OpenAI's `{error: {message, type, param, code}}`, where request problems
+ * are 400 `invalid_request_error` and the server's failures 500 `server_error`, as OpenAI's API
+ * answers (TEI's own /v1 route keeps its TEI statuses; OpenAI clients expect OpenAI's).
  */
 import { EmbedkitError, ERROR_CODES, isEmbedkitError, type ErrorCode, type ErrorDetails } from "../errors.js";
 
@@ -20,6 +21,8 @@ export const SERVER_ERROR_CODES = {
   INPUT_TOO_LARGE: "input_too_large",
   /** The body is larger than --max-body-bytes. */
   PAYLOAD_TOO_LARGE: "payload_too_large",
+  /** A JSON route got a body whose Content-Type is not application/json (or is missing). */
+  UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
   /** --max-concurrent-requests or --max-queued-inputs is reached. */
   OVERLOADED: "overloaded",
   /** --api-key is set and the request has no or a wrong bearer token. */
@@ -45,62 +48,81 @@ export class ServerError extends Error {
   }
 }
 
-/** TEI's error types (its ErrorType enum), plus the ones the server adds. */
-export type TeiErrorType =
-  | "validation"
-  | "empty"
-  | "tokenizer"
-  | "overloaded"
-  | "unhealthy"
-  | "backend"
-  | "unauthorized"
-  | "not_found";
+/**
+ * TEI's error types, spelled as TEI sends them: its `ErrorType` enum is serialized by serde
+ * without renaming, so the values are the variant names ("Validation", not "validation")
+ * (router/src/lib.rs, `pub enum ErrorType`). Only these six are ever sent as `error_type`,
+ * so a client that deserializes TEI's enum never meets a value it does not know.
+ */
+export type TeiErrorType = "Unhealthy" | "Backend" | "Overloaded" | "Validation" | "Tokenizer" | "Empty";
+
+/** TEI's status for each type (router/src/http/server.rs, `impl From<&ErrorType> for StatusCode`). */
+export const TEI_STATUS: Readonly<Record<TeiErrorType, number>> = {
+  Unhealthy: 503,
+  Backend: 424,
+  Overloaded: 429,
+  Tokenizer: 422,
+  Validation: 422,
+  Empty: 400,
+};
 
 export type Dialect = "tei" | "openai";
 
 interface Mapping {
-  readonly status: number;
   readonly teiType: TeiErrorType;
-  /** Status on /v1 routes when it differs from `status`. */
-  readonly openaiStatus?: number;
+  /**
+   * Status on TEI routes when it is not TEI_STATUS[teiType]: refusals TEI (axum) makes before
+   * its handlers run (400 unparsable JSON, 413 body limit, 415 content type, 401, 404, 405).
+   */
+  readonly teiStatus?: number;
+  /** Status on /v1 routes, as OpenAI's API answers. */
+  readonly openaiStatus: number;
   readonly openaiType: string;
 }
 
-const REQUEST: Omit<Mapping, "teiType"> = { status: 422, openaiStatus: 400, openaiType: "invalid_request_error" };
-const SERVER: Omit<Mapping, "teiType"> = { status: 500, openaiType: "server_error" };
+const REQUEST = { teiType: "Validation", openaiStatus: 400, openaiType: "invalid_request_error" } as const;
+const SERVER = { teiType: "Backend", openaiStatus: 500, openaiType: "server_error" } as const;
 
 /** THE table: every code the server can answer with. */
 const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   // the server's own
-  invalid_json: { ...REQUEST, status: 400, teiType: "validation" },
-  invalid_request: { ...REQUEST, teiType: "validation" },
-  empty_input: { ...REQUEST, teiType: "empty" },
-  input_too_large: { ...REQUEST, teiType: "validation" },
-  payload_too_large: { status: 413, teiType: "validation", openaiType: "invalid_request_error" },
-  overloaded: { status: 429, teiType: "overloaded", openaiType: "server_overloaded" },
-  unauthorized: { status: 401, teiType: "unauthorized", openaiType: "invalid_request_error" },
-  unhealthy: { status: 503, teiType: "unhealthy", openaiType: "server_error" },
-  not_found: { status: 404, teiType: "not_found", openaiType: "invalid_request_error" },
-  method_not_allowed: { status: 405, teiType: "not_found", openaiType: "invalid_request_error" },
-  client_closed: { status: 499, teiType: "validation", openaiType: "invalid_request_error" },
+  invalid_json: { ...REQUEST, teiStatus: 400 },
+  invalid_request: REQUEST,
+  empty_input: { ...REQUEST, teiType: "Empty" },
+  input_too_large: REQUEST,
+  payload_too_large: { ...REQUEST, teiStatus: 413, openaiStatus: 413 },
+  unsupported_media_type: { ...REQUEST, teiStatus: 415, openaiStatus: 415 },
+  overloaded: { teiType: "Overloaded", openaiStatus: 429, openaiType: "server_overloaded" },
+  unauthorized: { ...REQUEST, teiStatus: 401, openaiStatus: 401 },
+  unhealthy: { teiType: "Unhealthy", openaiStatus: 503, openaiType: "server_error" },
+  not_found: { ...REQUEST, teiStatus: 404, openaiStatus: 404 },
+  method_not_allowed: { ...REQUEST, teiStatus: 405, openaiStatus: 405 },
+  client_closed: { ...REQUEST, teiStatus: 499, openaiStatus: 499 },
   // the engine's catalogue
-  invalid_input: { ...REQUEST, teiType: "validation" },
-  input_too_long: { ...REQUEST, teiType: "validation" },
-  too_many_inputs: { status: 413, teiType: "validation", openaiType: "invalid_request_error" },
-  invalid_option: { ...REQUEST, teiType: "validation" },
-  disposed: { status: 503, teiType: "unhealthy", openaiType: "server_error" },
-  runtime_failure: { ...SERVER, teiType: "backend" },
-  tokenizer_failure: { ...SERVER, teiType: "tokenizer" },
-  unknown_model: { ...SERVER, teiType: "backend" },
-  unknown_variant: { ...SERVER, teiType: "backend" },
-  model_file_missing: { ...SERVER, teiType: "backend" },
-  model_file_corrupt: { ...SERVER, teiType: "backend" },
-  offline_model_not_cached: { ...SERVER, teiType: "backend" },
-  hub_unauthorized: { ...SERVER, teiType: "backend" },
-  hub_not_found: { ...SERVER, teiType: "backend" },
-  hub_network: { ...SERVER, teiType: "backend" },
-  cache_write_failed: { ...SERVER, teiType: "backend" },
-  invalid_task: { ...SERVER, teiType: "backend" },
+  invalid_input: REQUEST,
+  input_too_long: REQUEST,
+  too_many_inputs: REQUEST,
+  invalid_option: REQUEST,
+  disposed: { teiType: "Unhealthy", openaiStatus: 503, openaiType: "server_error" },
+  runtime_failure: SERVER,
+  non_finite_output: SERVER,
+  tokenizer_failure: { ...SERVER, teiType: "Tokenizer" },
+  unknown_model: SERVER,
+  unknown_variant: SERVER,
+  model_file_missing: SERVER,
+  model_file_corrupt: SERVER,
+  offline_model_not_cached: SERVER,
+  hub_unauthorized: SERVER,
+  hub_not_found: SERVER,
+  hub_network: SERVER,
+  cache_write_failed: SERVER,
+  output_write_failed: SERVER,
+  invalid_task: SERVER,
+  // bulk jobs (never raised by the server's routes; listed because the table is total)
+  queue_unreachable: SERVER,
+  job_not_found: SERVER,
+  input_file_unreadable: SERVER,
+  sink_write_failed: SERVER,
 };
 
 export interface HttpError {
@@ -125,11 +147,12 @@ export function errorToHttp(e: unknown, dialect: Dialect): HttpError {
   const headers: Record<string, string> = {};
   if (code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="embedkit"';
   if (code === "overloaded") headers["retry-after"] = "1";
-  const internal = mapping.status >= 500 && code !== "unhealthy" && code !== "disposed";
+  // The server's fault (logged with the error): what OpenAI's dialect answers with a 500.
+  const internal = mapping.openaiStatus === 500;
   if (dialect === "openai") {
     const field = typeof details["field"] === "string" ? openaiParam(details["field"]) : null;
     return {
-      status: mapping.openaiStatus ?? mapping.status,
+      status: mapping.openaiStatus,
       code,
       headers,
       internal,
@@ -143,7 +166,13 @@ export function errorToHttp(e: unknown, dialect: Dialect): HttpError {
       },
     };
   }
-  return { status: mapping.status, code, headers, internal, body: { error: message, error_type: mapping.teiType } };
+  return {
+    status: mapping.teiStatus ?? TEI_STATUS[mapping.teiType],
+    code,
+    headers,
+    internal,
+    body: { error: message, error_type: mapping.teiType },
+  };
 }
 
 /** `input[3]` -> `input`: OpenAI's `param` names the request field. */

@@ -53,11 +53,19 @@ export function buildOpenApi(
       },
     };
     if (route.request) {
-      responses["400"] = { ...error, description: "The body is not valid JSON" };
-      responses["413"] = { ...error, description: "The body or the input list is too large" };
+      responses["400"] = {
+        ...error,
+        description: "The body is not valid JSON, or an input is empty (on /v1: any request problem)",
+      };
+      responses["413"] = { ...error, description: "The body is larger than --max-body-bytes" };
+      responses["415"] = { ...error, description: "The Content-Type is not application/json" };
       responses["422"] = {
         ...error,
-        description: "A field has a wrong type or value, an input is empty or too long (400 on /v1)",
+        description: "A field has a wrong type or value, an input is too long, too many inputs (400 on /v1)",
+      };
+      responses[route.dialect === "openai" ? "500" : "424"] = {
+        ...error,
+        description: "The model failed (a runtime failure, or NaN/Infinity in its output)",
       };
     }
     if (route.admitted)

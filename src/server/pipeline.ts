@@ -2,8 +2,9 @@
  * L5: the one request pipeline every route goes through, so no handler repeats permit, limit,
  * error, header, log or metric code:
  *
- *   request id -> CORS -> route lookup (404/405) -> shutting down? (503) -> API key (401)
- *   -> admission (429) -> body (413) -> JSON (400) -> schema (422) -> handler
+ *   request id -> CORS -> route lookup (404/405; HEAD is GET without a body) -> shutting down?
+ *   (503) -> API key (401) -> content type (415) -> admission (429) -> body (413) -> JSON (400)
+ *   -> schema (422) -> handler
  *   -> response with timing headers -> one log line + metrics
  *
  * Handlers receive a parsed body and a context (request id, abort signal that fires when the
@@ -19,7 +20,7 @@ import { bearerAuth } from "./auth.js";
 import { corsHeaders, preflightHeaders, type CorsOptions } from "./cors.js";
 import type { JobContext, Timings } from "./embed-service.js";
 import { errorToHttp, SERVER_ERROR_CODES, ServerError, type Dialect } from "./http-errors.js";
-import { parseJson, parseWith, readBody } from "./read-body.js";
+import { parseJson, parseWith, readBody, requireJson } from "./read-body.js";
 import type { ServerMetrics } from "./server-metrics.js";
 
 export interface RequestContext extends JobContext {
@@ -78,8 +79,14 @@ export interface PipelineOptions {
 const NO_PERMIT: Permit = { addInputs: () => undefined, release: () => undefined };
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
+/** Whole milliseconds, as TEI sends its timing headers (`Duration::as_millis`, truncated). */
 function ms(n: number | undefined): string | undefined {
-  return n === undefined ? undefined : n.toFixed(2);
+  return n === undefined ? undefined : String(Math.floor(n));
+}
+
+/** The methods a path answers, in a fixed order: GET routes also answer HEAD. */
+function allowed(byMethod: ReadonlyMap<string, Route>): string[] {
+  return ["GET", "HEAD", "POST"].filter((m) => byMethod.has(m === "HEAD" ? "GET" : m));
 }
 
 export function createPipeline(options: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -103,7 +110,8 @@ export function createPipeline(options: PipelineOptions): (req: IncomingMessage,
     const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     const path = (req.url ?? "/").split("?")[0]!;
     const byMethod = table.get(path);
-    const route = byMethod?.get(req.method ?? "");
+    // HEAD is answered by the GET route; node:http sends its headers and drops the body.
+    const route = byMethod?.get(req.method === "HEAD" ? "GET" : (req.method ?? ""));
     const dialect: Dialect = route?.dialect ?? (path.startsWith("/v1/") || path === "/embeddings" ? "openai" : "tei");
     const headers: Record<string, string> = { "x-request-id": id, ...corsHeaders(req, options.cors) };
     const timings: Timings = {};
@@ -118,12 +126,12 @@ export function createPipeline(options: PipelineOptions): (req: IncomingMessage,
 
     try {
       if (req.method === "OPTIONS") {
-        const allow = byMethod ? [...byMethod.keys(), "OPTIONS"].join(", ") : "GET, POST, OPTIONS";
+        const allow = byMethod ? [...allowed(byMethod), "OPTIONS"].join(", ") : "GET, HEAD, POST, OPTIONS";
         status = send(res, 204, { ...headers, ...preflightHeaders(req, options.cors, allow) });
       } else {
         if (!route) {
           if (byMethod) {
-            headers["allow"] = [...byMethod.keys()].join(", ");
+            headers["allow"] = allowed(byMethod).join(", ");
             throw new ServerError(
               SERVER_ERROR_CODES.METHOD_NOT_ALLOWED,
               `${req.method} is not allowed on ${path}; use ${headers["allow"]}`,
@@ -136,6 +144,7 @@ export function createPipeline(options: PipelineOptions): (req: IncomingMessage,
           throw new ServerError(SERVER_ERROR_CODES.UNHEALTHY, "the server is shutting down; retry on another instance");
         }
         if (checkAuth && !route.public) checkAuth(req);
+        if (route.request) requireJson(req);
         if (route.admitted) {
           permit = options.admission.acquire();
           options.metrics.inflight.inc(1);
@@ -201,11 +210,14 @@ function addTimings(headers: Record<string, string>, t: Timings, start: number):
   const set = (name: string, v: string | undefined) => {
     if (v !== undefined) headers[name] = v;
   };
-  set("x-total-time", ms(performance.now() - start));
+  const total = ms(performance.now() - start);
+  set("x-total-time", total);
   set("x-tokenization-time", ms(t.tokenizationMs));
   set("x-queue-time", ms(t.queueMs));
   set("x-inference-time", ms(t.inferenceMs));
   if (t.inputs !== undefined) {
+    // TEI sends x-compute-time with the total time, next to the compute counts.
+    set("x-compute-time", total);
     headers["x-compute-type"] = "cpu";
     set("x-compute-tokens", t.tokens?.toString());
     set("x-compute-characters", t.characters?.toString());

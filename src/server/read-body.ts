@@ -29,6 +29,25 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks, size);
 }
 
+/**
+ * JSON routes take `application/json` (or `application/*+json`, as axum's Json extractor in
+ * TEI does) and nothing else: a `text/plain` or form body is a "simple" request a web page can
+ * make a browser send to any origin without a CORS preflight; JSON needs one.
+ */
+export function requireJson(req: IncomingMessage): void {
+  const given = req.headers["content-type"];
+  const type = (given ?? "").split(";")[0]!.trim().toLowerCase();
+  const [top, sub = ""] = type.split("/");
+  if (top === "application" && (sub === "json" || sub.endsWith("+json"))) return;
+  throw new ServerError(
+    SERVER_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+    given === undefined
+      ? "the request has no Content-Type; send the JSON body with `Content-Type: application/json`"
+      : `the Content-Type is ${JSON.stringify(given.slice(0, 100))}; send the JSON body with \`Content-Type: application/json\``,
+    { field: "content-type", ...(given !== undefined ? { value: given.slice(0, 100) } : {}) },
+  );
+}
+
 export function parseJson(bytes: Buffer): unknown {
   if (bytes.length === 0)
     throw new ServerError(SERVER_ERROR_CODES.INVALID_JSON, "the request body is empty; send a JSON object");

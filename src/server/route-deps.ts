@@ -11,8 +11,8 @@ export interface RouteDeps {
   readonly service: EmbedService;
   readonly config: ServerConfig;
   readonly metrics: ServerMetrics;
-  /** Null when healthy, else why not. */
-  readonly unhealthy: () => string | null;
+  /** Null when healthy, else why not (may run a probe through the model; see model-health.ts). */
+  readonly unhealthy: () => Promise<string | null>;
   /** The OpenAPI document (built once, on first request). */
   readonly openapi: () => unknown;
   readonly version: string;

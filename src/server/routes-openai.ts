@@ -1,12 +1,18 @@
 /**
- * L5: OpenAI's embeddings API: POST /v1/embeddings (and /embeddings). The `model` field is
+ * L5: OpenAI's embeddings API: POST /v1/embeddings (and /embeddings), and GET /v1/models
+ * listing the one model served (clients list models to check the name). The `model` field is
  * accepted and ignored (one model per server); over-long inputs are a 400
  * `invalid_request_error` with code `input_too_long`, as OpenAI answers, unless the server runs
  * with --auto-truncate.
  */
 import { defineRoute, type Route } from "./pipeline.js";
 import type { RouteDeps } from "./route-deps.js";
-import { openaiEmbeddingRequest, openaiEmbeddingResponse, type OpenAIEmbeddingRequest } from "./schemas.js";
+import {
+  openaiEmbeddingRequest,
+  openaiEmbeddingResponse,
+  openaiModelList,
+  type OpenAIEmbeddingRequest,
+} from "./schemas.js";
 import type { EmbedInputs } from "./embed-service.js";
 
 function inputsOf(input: OpenAIEmbeddingRequest["input"]): EmbedInputs {
@@ -25,7 +31,22 @@ function base64(v: Float32Array): string {
 export function openaiRoutes(deps: RouteDeps): Route[] {
   const { model, service, config } = deps;
   const name = config.servedModelName ?? model.modelId;
+  // OpenAI's `created` is a Unix time in seconds; here, when this server started serving the model.
+  const created = Math.floor(Date.now() / 1000);
+  // A hub id's organization ("BAAI/bge-small-en-v1.5"); a local folder's model is "embedkit"'s.
+  const owner = /^[\w.-]+\/[\w.-]+$/.test(model.modelId) ? model.modelId.split("/")[0]! : "embedkit";
   return [
+    defineRoute({
+      method: "GET",
+      paths: ["/v1/models"],
+      operationId: "openai_models",
+      summary: "OpenAI-compatible model list: the one model this server runs.",
+      tag: "OpenAI",
+      dialect: "openai",
+      admitted: false,
+      response: openaiModelList,
+      handle: () => ({ json: { object: "list", data: [{ id: name, object: "model", created, owned_by: owner }] } }),
+    }),
     defineRoute({
       method: "POST",
       paths: ["/v1/embeddings", "/embeddings"],

@@ -1,5 +1,6 @@
 /**
- * L5: operations routes: GET /info, /health, /metrics, /openapi.json.
+ * L5: operations routes: GET /info, /health (also GET / and GET /ping, as TEI serves it),
+ * /metrics, /openapi.json.
  */
 import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
 import { defineRoute, type Route } from "./pipeline.js";
@@ -38,16 +39,17 @@ export function opsRoutes(deps: RouteDeps): Route[] {
     }),
     defineRoute({
       method: "GET",
-      paths: ["/health"],
+      paths: ["/health", "/", "/ping"],
       operationId: "health",
-      summary: "200 while the server takes requests; 503 while shutting down or after the model failed.",
+      summary:
+        "200 while the server takes requests; 503 while shutting down or while the model fails (probed, as TEI does).",
       tag: "TEI",
       dialect: "tei",
       admitted: false,
       public: true,
       duringShutdown: true,
-      handle: () => {
-        const why = deps.unhealthy();
+      handle: async () => {
+        const why = await deps.unhealthy();
         if (why !== null) throw new ServerError(SERVER_ERROR_CODES.UNHEALTHY, why);
         return { status: 200 };
       },

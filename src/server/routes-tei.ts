@@ -1,5 +1,7 @@
 /**
- * L5: TEI's routes: POST /embed, /tokenize, /decode.
+ * L5: TEI's routes: POST /embed (also at POST / and POST /invocations, where TEI serves an
+ * embedding model's embed route, for huggingface_hub's InferenceClient and SageMaker), /tokenize,
+ * /decode.
  */
 import type { PromptName, TruncationDirection } from "../types.js";
 import { checkIds, checkTexts } from "./embed-service.js";
@@ -22,7 +24,7 @@ export function teiRoutes(deps: RouteDeps): Route[] {
   return [
     defineRoute({
       method: "POST",
-      paths: ["/embed"],
+      paths: ["/embed", "/", "/invocations"],
       operationId: "embed",
       summary: "Embed texts (TEI). Over-long inputs are refused (422) unless `truncate` is true.",
       tag: "TEI",
@@ -66,18 +68,15 @@ export function teiRoutes(deps: RouteDeps): Route[] {
         for (const text of texts) {
           const prompted = prefix + text;
           const t = await model.tokenizer.tokens(prompted);
-          const toUtf16 = codePointToUtf16(prompted);
           const tokens = t.ids.map((id, i) => {
-            const [s, e] = t.offsets[i] ?? [0, 0];
-            const isSpecial = s === e;
-            const start = isSpecial ? null : toUtf16(s);
-            const stop = isSpecial ? null : toUtf16(e);
+            const isSpecial = t.special[i] ?? false;
+            const [start, stop] = t.offsets[i] ?? [0, 0];
             return {
               id,
-              text: isSpecial ? (t.tokens[i] ?? "") : prompted.slice(start!, stop!),
+              text: isSpecial ? (t.tokens[i] ?? "") : prompted.slice(start, stop),
               special: isSpecial,
-              start,
-              stop,
+              start: isSpecial ? null : start,
+              stop: isSpecial ? null : stop,
             };
           });
           out.push(special ? tokens : tokens.filter((tok) => !tok.special));
@@ -107,16 +106,4 @@ export function teiRoutes(deps: RouteDeps): Route[] {
       },
     }),
   ];
-}
-
-/** Maps a code point offset (the tokenizer's) to a UTF-16 offset (JavaScript's). */
-function codePointToUtf16(text: string): (cp: number) => number {
-  const map: number[] = [];
-  let u = 0;
-  for (const ch of text) {
-    map.push(u);
-    u += ch.length;
-  }
-  map.push(u);
-  return (cp) => map[Math.min(cp, map.length - 1)]!;
 }

@@ -66,6 +66,20 @@ export const openaiEmbeddingResponse = z
   })
   .meta({ id: "OpenAIEmbeddingResponse" });
 
+export const openaiModelList = z
+  .object({
+    object: z.literal("list"),
+    data: z.array(
+      z.object({
+        id: z.string(),
+        object: z.literal("model"),
+        created: z.number().int().describe("Unix time (seconds) when this server started serving the model."),
+        owned_by: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "OpenAIModelList" });
+
 export const tokenizeRequest = z
   .object({
     inputs: texts,

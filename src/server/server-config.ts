@@ -40,10 +40,11 @@ export const serverConfigSchema = z
     /** Inputs (texts) admitted and not yet answered, over all requests; more get 429. */
     maxQueuedInputs: positive().default(16384),
     /**
-     * Padded tokens (rows × longest row) in one inference call. Default: 4096, or the model's
-     * input limit when that is larger. On CPU, throughput stops growing at a few thousand tokens
-     * per call, and smaller calls let a request that arrives mid-batch start sooner. (Calls run in
-     * a worker thread, so /health and new requests are answered while one computes.)
+     * Padded tokens (rows × longest row) in one inference call. Default: the engine's one default
+     * (engine/token-budget.ts, 2048), or the input limit when that is larger. On CPU, throughput
+     * stops growing at a few thousand tokens per call, and smaller calls let a request that
+     * arrives mid-batch start sooner. (Calls run in a worker thread, so /health and new requests
+     * are answered while one computes.)
      */
     maxBatchTokens: positive().optional(),
     /** Rows (texts) in one inference call. */
@@ -83,8 +84,6 @@ export const serverConfigSchema = z
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 
-/** Default padded-token budget per inference call (raised to the model's input limit when that is larger). */
-export const DEFAULT_MAX_BATCH_TOKENS = 4096;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
 /** Parses a config object (from the CLI, or a test); an `invalid_option` error names each bad field. */

@@ -2,20 +2,10 @@
  * L5: what the server counts, in one place. Names follow TEI's (te_*) with an embedkit_ prefix.
  * The batcher reports batches; the pipeline reports requests; /metrics renders them all.
  */
+import type { BatchReport } from "../engine/batcher.js";
 import { Counter, DURATION_BUCKETS, Gauge, Histogram, Registry, SIZE_BUCKETS } from "./prometheus.js";
 
-export interface BatchReport {
-  /** Rows (inputs) in the inference call. */
-  readonly rows: number;
-  /** Distinct requests whose rows were in it. */
-  readonly requests: number;
-  /** Rows × longest row: what the model computed. */
-  readonly paddedTokens: number;
-  /** Real tokens (sum of row lengths). */
-  readonly tokens: number;
-  readonly inferenceMs: number;
-  readonly failed: boolean;
-}
+export type { BatchReport } from "../engine/batcher.js";
 
 export interface RequestReport {
   readonly route: string;

@@ -1,27 +1,28 @@
 /**
  * L5: the embedkit HTTP server: one node:http server, one pipeline, one route table, one
  * batcher, one model. `startServer` listens; `close()` shuts down gracefully: stop accepting
- * connections, answer 503 to new requests on open connections, finish every in-flight request,
- * stop the batcher, then dispose the model.
+ * connections, answer 503 to new requests on open connections, finish every in-flight request
+ * and flush its response (connection-drain.ts), stop the batcher, then dispose the model.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { Encoding } from "../types.js";
 import { Admission } from "./admission.js";
-import { Batcher } from "./batcher.js";
+import { Batcher } from "../engine/batcher.js";
+import { defaultBatchTokens } from "../engine/token-budget.js";
+import { ConnectionDrain } from "./connection-drain.js";
 import { EmbedService } from "./embed-service.js";
+import { checkFinite, ModelHealth } from "./model-health.js";
 import { buildOpenApi } from "./openapi.js";
 import { createPipeline, type Route } from "./pipeline.js";
 import type { RouteDeps } from "./route-deps.js";
 import { openaiRoutes } from "./routes-openai.js";
 import { opsRoutes } from "./routes-ops.js";
 import { teiRoutes } from "./routes-tei.js";
-import { DEFAULT_MAX_BATCH_TOKENS, type ServerConfig } from "./server-config.js";
-
-/** The engine's own default budget (16384): a packed batch always fits in one runtime call. */
-const DEFAULT_ENGINE_BATCH_TOKENS = 16384;
+import type { ServerConfig } from "./server-config.js";
 import { ServerMetrics } from "./server-metrics.js";
 
 export interface ServerOptions {
@@ -46,14 +47,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The engine options a server's model should be opened with, so one packed batch is one runtime call. */
+/**
+ * The engine options a server's model should be opened with. The batcher packs each batch by
+ * its own budget and the engine runs it as one runtime call (embedPacked), so the engine's
+ * batching options play no part here.
+ */
 export function modelOptionsFor(config: ServerConfig): TextEmbeddingOptions {
   return {
     model: config.model,
     quantization: config.quantization,
-    batchSize: config.maxBatchSize,
-    // The engine's budget must not split a packed batch: at least the batcher's.
-    maxBatchTokens: Math.max(config.maxBatchTokens ?? 0, DEFAULT_ENGINE_BATCH_TOKENS),
     ...(config.threads !== undefined ? { intraOpThreads: config.threads } : {}),
   };
 }
@@ -68,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (maxInputTokens > model.maxTokens) {
     throw invalid("maxInputTokens", `is ${maxInputTokens}, over the model's limit of ${model.maxTokens} tokens`);
   }
-  const maxBatchTokens = config.maxBatchTokens ?? Math.max(DEFAULT_MAX_BATCH_TOKENS, maxInputTokens);
+  const maxBatchTokens = config.maxBatchTokens ?? defaultBatchTokens(maxInputTokens);
   if (maxBatchTokens < maxInputTokens) {
     throw invalid(
       "maxBatchTokens",
@@ -77,9 +79,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const logger = options.logger ?? pino({ name: "embedkit", level: config.logLevel });
   const metrics = new ServerMetrics();
-  let lastFailure: string | null = null;
-  const batcher = new Batcher(
-    (encodings) => model.embedEncodings(encodings, { normalize: false }),
+  // Every inference call goes through here: NaN/Infinity is an error, and the outcome is the model's health.
+  const runChecked = async (encodings: readonly Encoding[]): Promise<Float32Array[]> => {
+    try {
+      const vectors = await model.embedPacked(encodings);
+      checkFinite(vectors);
+      health.succeeded();
+      return vectors;
+    } catch (e) {
+      health.failed(e);
+      throw e;
+    }
+  };
+  const health = new ModelHealth(async () => {
+    await runChecked(await model.encode(["health check"], { truncate: true }));
+  });
+  const batcher = new Batcher<Float32Array>(
+    runChecked,
     {
       maxBatchTokens,
       maxBatchSize: config.maxBatchSize,
@@ -87,10 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       crossRequest: config.batching,
     },
     {
-      onBatch: (b) => {
-        metrics.batch(b);
-        lastFailure = b.failed ? "the last inference call failed; see the server log" : null;
-      },
+      onBatch: (b) => metrics.batch(b),
       onDropped: (rows) => metrics.dropped.inc({}, rows),
     },
   );
@@ -115,7 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     version: options.version ?? "unknown",
     maxBatchTokens,
-    unhealthy: () => (shuttingDown ? "the server is shutting down" : lastFailure),
+    unhealthy: async () => (shuttingDown ? "the server is shutting down" : await health.check()),
     openapi: () =>
       (openapi ??= buildOpenApi(routes, {
         title: "embedkit",
@@ -135,10 +148,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     isShuttingDown: () => shuttingDown,
   });
 
+  // As TEI does before it listens: one inference call, so /health knows whether the model works.
+  // A model that fails it (e.g. NaN from corrupt weights) is still served, unhealthy, so /health
+  // can say why; its requests get `non_finite_output` errors, never null vectors.
+  const startupProblem = await health.check();
+  if (startupProblem !== null) logger.error({ reason: startupProblem }, "the model failed its start-up check");
+
   const server: Server = createServer(
     { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
     handler,
   );
+  const connections = new ConnectionDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {
@@ -165,20 +185,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (closing ??= (async () => {
       shuttingDown = true;
       logger.info({ inflight: admission.activeRequests }, "shutting down: finishing in-flight requests");
-      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs);
       });
-      const expired = await Promise.race([admission.idle().then(() => false), timedOut]);
-      if (expired)
-        logger.warn({ inflight: admission.activeRequests }, "shutdown timeout: closing remaining connections");
-      server.closeIdleConnections();
-      if (expired) server.closeAllConnections();
-      await Promise.race([listenerClosed, timedOut]);
+      // Every admitted request answered, and every answer flushed to its client.
+      const finished = Promise.all([admission.idle(), connections.drain()]).then(() => false);
+      const expired = await Promise.race([finished, timedOut]);
       clearTimeout(timer);
-      server.closeAllConnections();
+      if (expired) {
+        logger.warn(
+          { inflight: admission.activeRequests, connections: connections.open },
+          "shutdown timeout: closing remaining connections",
+        );
+        connections.destroyAll();
+      }
+      server.close(); // http.Server's own housekeeping; no connection is left to close
       await batcher.close();
       if (options.disposeModel ?? true) await model.dispose();
       logger.info("stopped");

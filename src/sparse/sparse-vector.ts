@@ -1,12 +1,10 @@
 /**
- * L3: a sparse vector as embedkit hands it out: term (or vocabulary) indices in ascending order
- * and their weights, as TEI's /embed_sparse and Qdrant's sparse vectors take them.
+ * L3: building and combining sparse vectors (the type is L0's SparseVector: term or vocabulary
+ * indices in ascending order and their weights, as TEI's /embed_sparse and Qdrant take them).
  */
-export interface SparseVector {
-  readonly indices: Uint32Array;
-  readonly values: Float32Array;
-}
+import type { SparseVector } from "../types.js";
 
+export type { SparseVector };
 /** A sparse vector from an index -> weight map, sorted by index. */
 export function sparseFromMap(weights: ReadonlyMap<number, number>): SparseVector {
   const indices = Uint32Array.from(weights.keys()).sort();

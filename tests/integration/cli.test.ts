@@ -5,42 +5,12 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile, copyFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
-import { main } from "../../src/cli/main.js";
 import { storeConfigFromEnv } from "../../src/config/schema.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], stdinText = "", env: Record<string, string | undefined> = {}): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks: Buffer[] = [];
-  const errChunks: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => chunks.push(c));
-  stderr.on("data", (c: Buffer) => errChunks.push(c));
-  const code = await main(argv, {
-    stdin: Readable.from([stdinText]),
-    stdout,
-    stderr,
-    env: { ...process.env, EMBEDKIT_OFFLINE: "1", ...env },
-  });
-  return { code, stdout: Buffer.concat(chunks).toString("utf8"), stderr: Buffer.concat(errChunks).toString("utf8") };
-}
-
-function parseLines(s: string): { index: number; id?: unknown; embedding: number[] }[] {
-  return s
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as { index: number; id?: unknown; embedding: number[] });
-}
+import { parseLines, run } from "../helpers/run-cli.js";
 
 describe("embedkit CLI", () => {
   let dir: string;
@@ -96,7 +66,7 @@ describe("embedkit CLI", () => {
     assert.ok(cosineSimilarity(fromNpy, Float32Array.from(lines[0]!.embedding)) >= 0.99999);
   });
 
-  test("a broken input line fails with the line named, after writing every earlier vector", async () => {
+  test("a broken input line fails with the line named; every earlier vector is kept in FILE.partial", async () => {
     const input = join(dir, "bad.jsonl");
     const good = Array.from({ length: 70 }, (_, i) => JSON.stringify({ text: `document ${i}` }));
     await writeFile(input, [...good, "{broken", '{"text": "never"}'].join("\n"));
@@ -104,17 +74,20 @@ describe("embedkit CLI", () => {
     const r = await run(["embed", "--input", input, "--output", out, "--batch-size", "16"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error \[invalid_input\]: line 71 of .*bad\.jsonl is not valid JSON/);
-    assert.equal(parseLines(await readFile(out, "utf8")).length, 70);
+    assert.match(r.stderr, /the 70 vectors before the error are in .*partial\.jsonl\.partial/);
+    assert.equal(parseLines(await readFile(`${out}.partial`, "utf8")).length, 70);
+    await assert.rejects(readFile(out), /ENOENT/); // the output itself is only written by a run that succeeds
   });
 
-  test("usage errors exit 2 with help; bad values are typed errors with exit 1", async () => {
+  test("usage errors and bad option values exit 2; other typed errors exit 1", async () => {
     assert.equal((await run(["frobnicate"])).code, 2);
     assert.equal((await run(["embed", "--bogus"])).code, 2);
     assert.equal((await run(["embed", "x", "--prompt", "sideways"])).code, 2);
     const r = await run(["embed", "x", "--batch-size", "0"]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /\[invalid_option\]: batchSize must be an integer from 1/);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\[invalid_option\]: batchSize must be an integer from 1 .*got 0 \(set by --batch-size\)/);
     const u = await run(["embed", "x", "--model", "BAAI/bge-smal-en-v1.5"]);
+    assert.equal(u.code, 1);
     assert.match(u.stderr, /\[unknown_model\].*did you mean "BAAI\/bge-small-en-v1.5"/);
   });
 

@@ -292,18 +292,30 @@ describe("resolveModelFiles against a local hub", () => {
     assert.deepEqual(await readFile(onnxPath()), onnx);
   });
 
-  it("verifyModel finds a same-size corruption that the cheap check lets through", async () => {
+  it("a same-size corruption is found by sha256 at the next resolve (the mtime changed), and by verifyModel", async () => {
     await resolveInt8();
     const bad = Buffer.from(onnx);
     bad[5] = (bad[5] ?? 0) ^ 1;
     await writeFile(onnxPath(), bad);
-    await resolveInt8({ store: store({ offline: true }) });
+    await assert.rejects(
+      resolveInt8({ store: store({ offline: true }) }),
+      expectCode(
+        ERROR_CODES.MODEL_FILE_CORRUPT,
+        onnxPath(),
+        "sha256",
+        "afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1",
+      ),
+    );
     const report = await verifyModel(MODEL, store());
     assert.equal(report.ok, false);
     const f = report.files.find((x) => x.path === ONNX);
     assert.equal(f?.status, "corrupt");
     assert.match(f?.problem ?? "", /sha256/);
     assert.equal(report.files.find((x) => x.path === "tokenizer.json")?.status, "ok");
+    const before = hub.requestsFor(ONNX).length;
+    await resolveInt8(); // online: the damaged file is downloaded again
+    assert.equal(hub.requestsFor(ONNX).length, before + 1);
+    assert.deepEqual(await readFile(onnxPath()), onnx);
   });
 
   it("cache write failures are CACHE_WRITE_FAILED naming the path", async () => {

@@ -40,7 +40,7 @@ describe("server limits, auth, CORS, batching", { timeout: 120_000 }, () => {
     assert.equal(none.status, 401);
     assert.deepEqual(none.body, {
       error: "this server needs an API key: send `Authorization: Bearer <key>`",
-      error_type: "unauthorized",
+      error_type: "Validation",
     });
     assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="embedkit"');
     const wrong = await call(s.url, "/embed", { body: { inputs: "hi" }, headers: { authorization: "Bearer nope" } });
@@ -92,11 +92,11 @@ describe("server limits, auth, CORS, batching", { timeout: 120_000 }, () => {
     assert.equal(star.headers.get("access-control-allow-origin"), "*");
   });
 
-  test("413 for a body over --max-body-bytes and for more inputs than --max-client-batch-size; 422 for an input over --max-input-chars", async () => {
+  test("413 for a body over --max-body-bytes; 422 for more inputs than --max-client-batch-size and for an input over --max-input-chars", async () => {
     const s = await start({ maxBodyBytes: 4096, maxClientBatchSize: 8, maxQueuedInputs: 64, maxInputChars: 300 });
     const big = await call(s.url, "/embed", { body: { inputs: "y ".repeat(5000) } });
     assert.equal(big.status, 413);
-    assert.equal((big.body as TeiError).error_type, "validation");
+    assert.equal((big.body as TeiError).error_type, "Validation");
     assert.match((big.body as TeiError).error, /the limit is 4096 bytes \(--max-body-bytes\)/);
     // The same without a content-length header (chunked): refused while reading.
     const chunked = await new Promise<number>((resolve, reject) => {
@@ -115,13 +115,16 @@ describe("server limits, auth, CORS, batching", { timeout: 120_000 }, () => {
     });
     assert.equal(chunked, 413);
     const many = await call(s.url, "/embed", { body: { inputs: Array.from({ length: 9 }, () => "a") } });
-    assert.equal(many.status, 413);
+    // TEI: "batch size {n} > maximum allowed batch size" is ErrorType::Validation -> 422
+    // (router/src/http/server.rs, embed); OpenAI answers a request problem with 400.
+    assert.equal(many.status, 422);
+    assert.equal((many.body as TeiError).error_type, "Validation");
     assert.match(
       (many.body as TeiError).error,
       /`inputs` holds 9 inputs; the limit is 8 per request \(--max-client-batch-size\)/,
     );
     const oaMany = await call(s.url, "/v1/embeddings", { body: { input: Array.from({ length: 9 }, () => "a") } });
-    assert.equal(oaMany.status, 413);
+    assert.equal(oaMany.status, 400);
     assert.equal((oaMany.body as { error: { code: string } }).error.code, "too_many_inputs");
     const long = await call(s.url, "/embed", { body: { inputs: ["ok", "w".repeat(301)] } });
     assert.equal(long.status, 422);
@@ -149,7 +152,7 @@ describe("server limits, auth, CORS, batching", { timeout: 120_000 }, () => {
     assert.ok(statuses.includes(200), "some are served");
     assert.deepEqual([...new Set(statuses)].sort(), [200, 429]);
     const refused = answers.find((a) => a.status === 429)!;
-    assert.deepEqual((refused.body as TeiError).error_type, "overloaded");
+    assert.deepEqual((refused.body as TeiError).error_type, "Overloaded");
     assert.match((refused.body as TeiError).error, /--max-concurrent-requests 2/);
     assert.equal(refused.headers["retry-after"], "1");
     const oa = await concurrently(

@@ -53,7 +53,7 @@ describe("server routes", { timeout: 120_000 }, () => {
         dimension: 384,
         max_concurrent_requests: 512,
         max_input_length: 512,
-        max_batch_tokens: 4096,
+        max_batch_tokens: 2048,
         max_batch_requests: 32,
         max_client_batch_size: 2048,
         auto_truncate: false,
@@ -173,16 +173,19 @@ describe("server routes", { timeout: 120_000 }, () => {
     for (const [body, status, message] of cases) {
       const r = await call(url, "/embed", { body });
       assert.equal(r.status, status, `${JSON.stringify(body)}: ${r.text}`);
-      assert.equal((r.body as TeiError).error_type, "validation");
+      // TEI's error_type values are its ErrorType variant names (router/src/lib.rs).
+      assert.equal((r.body as TeiError).error_type, "Validation");
       assert.match((r.body as TeiError).error, message);
     }
   });
 
-  test("empty input list and empty strings are 422 `empty` (as TEI); whitespace is embedded", async () => {
+  test("empty input list and empty strings are 400 `Empty` (as TEI); whitespace is embedded", async () => {
+    // TEI: an empty list or string is TextEmbeddingsError::Empty -> ErrorType::Empty -> 400
+    // (core/src/tokenization.rs `inputs.is_empty()`; router/src/http/server.rs `From<&ErrorType> for StatusCode`).
     for (const body of [{ inputs: [] }, { inputs: "" }, { inputs: ["fine", ""] }]) {
       const r = await call(url, "/embed", { body });
-      assert.equal(r.status, 422, JSON.stringify(body));
-      assert.equal((r.body as TeiError).error_type, "empty");
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal((r.body as TeiError).error_type, "Empty");
     }
     assert.equal((await call(url, "/embed", { body: { inputs: "   " } })).status, 200);
     const oa = await call(url, "/v1/embeddings", { body: { input: [] } });
@@ -192,7 +195,10 @@ describe("server routes", { timeout: 120_000 }, () => {
 
   test("over-long inputs: 422 on /embed naming the index and token count, 400 input_too_long on /v1", async () => {
     const tei = await call(url, "/embed", { body: { inputs: ["short", LONG] } });
+    // TEI: over-long without truncate is TextEmbeddingsError::Validation -> 422 `Validation`
+    // (core/src/tokenization.rs "`inputs` must have less than {max_input_length} tokens").
     assert.equal(tei.status, 422);
+    assert.equal((tei.body as TeiError).error_type, "Validation");
     assert.match(
       (tei.body as TeiError).error,
       /`inputs\[1\]` has 1402 tokens; the limit is 512 \(send "truncate": true to cut it\)/,
@@ -229,12 +235,18 @@ describe("server routes", { timeout: 120_000 }, () => {
   });
 
   test("unknown routes are 404, wrong methods 405 with Allow", async () => {
+    // TEI (axum) answers these with a bare 404/405; the body here adds a message, and its
+    // error_type stays within TEI's six values.
     const nf = await call(url, "/nope");
     assert.equal(nf.status, 404);
-    assert.equal((nf.body as TeiError).error_type, "not_found");
-    const na = await call(url, "/embed");
+    assert.equal((nf.body as TeiError).error_type, "Validation");
+    assert.match((nf.body as TeiError).error, /no route GET \/nope/);
+    const na = await call(url, "/embed", { method: "GET" });
     assert.equal(na.status, 405);
     assert.equal(na.headers.get("allow"), "POST");
+    const health = await call(url, "/health", { method: "POST", body: {} });
+    assert.equal(health.status, 405);
+    assert.equal(health.headers.get("allow"), "GET, HEAD");
   });
 
   test("request ids are honored or generated; timing headers; one JSON log line per request", async () => {

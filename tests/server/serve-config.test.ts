@@ -34,7 +34,7 @@ describe("serve settings", () => {
     assert.equal(config.host, "127.0.0.1");
     assert.equal(config.port, 8080);
     assert.equal(config.batching, true);
-    assert.equal(config.maxBatchTokens, undefined, "resolved against the model: max(4096, its input limit)");
+    assert.equal(config.maxBatchTokens, undefined, "resolved against the model: max(2048, its input limit)");
     assert.equal(config.maxBatchSize, 32);
     assert.equal(config.maxClientBatchSize, 2048);
     assert.equal(config.autoTruncate, false);

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { request } from "node:http";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { isEmbedkitError } from "../../src/errors.js";
@@ -114,4 +115,125 @@ describe("graceful shutdown", { timeout: 120_000 }, () => {
       await exited;
     }
   });
+});
+
+/** `embedkit serve` in a child process; resolves once it listens. */
+async function spawnServe(args: readonly string[] = []): Promise<{
+  url: string;
+  lines: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  kill: (signal: NodeJS.Signals) => void;
+}> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/bin.ts", "serve", "--port", "0", "--offline", ...args],
+    {
+      env: { ...process.env, EMBEDKIT_LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const lines: Record<string, unknown>[] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const rec = JSON.parse(line) as Record<string, unknown>;
+      lines.push(rec);
+      if (rec["msg"] === "listening") resolve(rec["port"] as number);
+    });
+    child.once("exit", () => reject(new Error("embedkit serve exited before listening")));
+  });
+  return { url: `http://127.0.0.1:${port}`, lines, exited, kill: (s) => child.kill(s) };
+}
+
+async function gauge(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * POSTs `body` on its own connection and reads the answer slowly (~64 KiB per 4 ms), so a
+ * large body takes seconds to arrive; calls `onHeaders` when the first bytes come.
+ */
+function slowPost(
+  url: string,
+  path: string,
+  body: unknown,
+  onHeaders: (declaredLength: number) => void,
+): Promise<{ status: number; declared: number; received: Buffer }> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}${path}`,
+      {
+        method: "POST",
+        agent: false,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+      },
+      (res) => {
+        const declared = Number(res.headers["content-length"]);
+        onHeaders(declared);
+        void (async () => {
+          const chunks: Buffer[] = [];
+          try {
+            for await (const chunk of res as AsyncIterable<Buffer>) {
+              chunks.push(chunk);
+              await new Promise((r) => setTimeout(r, 4));
+            }
+          } catch {
+            // a cut connection: what arrived is compared with the declared length below
+          }
+          resolve({ status: res.statusCode ?? 0, declared, received: Buffer.concat(chunks) });
+        })();
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+describe("graceful shutdown never truncates a large response", { timeout: 300_000 }, () => {
+  // Short inputs (a few tokens each) keep the compute small; the answer is still 2,048 x 384 floats (~16 MB).
+  const inputs = Array.from({ length: 2048 }, (_, i) => `item ${i}`);
+  for (const when of ["computing", "writing"] as const) {
+    test(`SIGTERM while a 2,048-input /v1/embeddings answer is ${when}: the whole body arrives, exit 0`, async () => {
+      // A generous shutdown timeout: on a loaded CI machine the compute alone can take a while.
+      const serve = await spawnServe(["--max-batch-size", "256", "--shutdown-timeout-ms", "120000"]);
+      try {
+        let signalled = false;
+        let bytesAtSignal: boolean | undefined;
+        const answer = slowPost(serve.url, "/v1/embeddings", { input: inputs }, () => {
+          if (when === "writing") {
+            serve.kill("SIGTERM");
+            signalled = true;
+          } else {
+            bytesAtSignal = signalled;
+          }
+        });
+        if (when === "computing") {
+          // The request is admitted and computing (inference runs off the main thread, so /metrics answers).
+          while ((await gauge(serve.url, "embedkit_inflight_requests")) < 1)
+            await new Promise((r) => setTimeout(r, 20));
+          serve.kill("SIGTERM");
+          signalled = true;
+        }
+        const { status, declared, received } = await answer;
+        if (when === "computing") assert.equal(bytesAtSignal, true, "SIGTERM came before the answer started");
+        assert.equal(status, 200);
+        assert.ok(declared > 8_000_000, `a large body (${declared} bytes)`);
+        assert.equal(received.length, declared, "every byte of the body arrived");
+        const parsed = JSON.parse(received.toString("utf8")) as { data: { index: number; embedding: number[] }[] };
+        assert.equal(parsed.data.length, 2048);
+        parsed.data.forEach((d, i) => {
+          assert.equal(d.index, i);
+          assert.equal(d.embedding.length, 384);
+        });
+        assert.equal(await serve.exited, 0);
+        assert.ok(!serve.lines.some((l) => l["msg"] === "shutdown timeout: closing remaining connections"));
+        assert.equal(serve.lines.at(-1)?.["msg"], "stopped");
+      } finally {
+        serve.kill("SIGKILL");
+        await serve.exited;
+      }
+    });
+  }
 });

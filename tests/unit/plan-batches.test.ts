@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { planBatches } from "../../src/embed/plan-batches.js";
-import { padBatch } from "../../src/embed/pad-batch.js";
+import { planBatches } from "../../src/engine/plan-batches.js";
+import { padBatch } from "../../src/engine/pad-batch.js";
 
 test("every index appears exactly once, longest first", () => {
   const lengths = [5, 300, 12, 12, 40, 7, 512, 3];

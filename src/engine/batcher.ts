@@ -1,10 +1,11 @@
 /**
- * L5: dynamic batching across requests.
+ * L3: dynamic batching across requests, for any output head (the server's engines and any
+ * caller that batches independent requests).
  *
  * Requests hand in their encodings (already tokenized, off the inference path). Every encoding
  * becomes a row in one FIFO queue. A single loop takes rows from the head while the batch stays
- * within `maxBatchSize` rows and `maxBatchTokens` padded tokens (rows × longest row), runs them
- * as one inference call, and gives each request its vectors when all its rows are done. So
+ * within the token budget (token-budget.ts: `maxBatchSize` rows, `maxBatchTokens` padded tokens),
+ * runs them as one inference call, and gives each request its results when all its rows are done. So
  * concurrent small requests share a call, and a large client batch is split over several calls
  * instead of being refused.
  *
@@ -15,10 +16,27 @@
  * only ever holds rows of one request: one request per inference call, for comparison.
  */
 import type { Encoding } from "../types.js";
-import type { BatchReport } from "./server-metrics.js";
+import { fitsBudget, type BatchLimits } from "./token-budget.js";
 
-/** Runs one packed batch through the model; vectors come back in the order given. */
-export type BatchRunner = (encodings: readonly Encoding[]) => Promise<Float32Array[]>;
+/**
+ * Runs one packed batch through the model as one runtime call (see onePackedBatch in
+ * execute.ts); one result per encoding, in the order given.
+ */
+export type BatchRunner<R> = (encodings: readonly Encoding[]) => Promise<R[]>;
+
+/** What the batcher reports of each inference call (for metrics). */
+export interface BatchReport {
+  /** Rows (inputs) in the inference call. */
+  readonly rows: number;
+  /** Distinct requests whose rows were in it. */
+  readonly requests: number;
+  /** Rows × longest row: what the model computed. */
+  readonly paddedTokens: number;
+  /** Real tokens (sum of row lengths). */
+  readonly tokens: number;
+  readonly inferenceMs: number;
+  readonly failed: boolean;
+}
 
 export interface BatcherOptions {
   readonly maxBatchTokens: number;
@@ -33,9 +51,9 @@ export interface BatcherHooks {
   onDropped?(rows: number): void;
 }
 
-export interface BatchResult {
-  /** One vector per encoding, in the order submitted. */
-  readonly vectors: Float32Array[];
+export interface BatchResult<R> {
+  /** One result per encoding, in the order submitted. */
+  readonly outputs: R[];
   /** From submit() to the start of the first inference call holding one of its rows. */
   readonly queueMs: number;
   /** Time spent in inference calls holding its rows. */
@@ -44,8 +62,8 @@ export interface BatchResult {
   readonly batches: number;
 }
 
-class Job {
-  readonly vectors: Float32Array[];
+class Job<R> {
+  readonly outputs: R[];
   remaining: number;
   settled = false;
   firstStart: number | undefined;
@@ -57,23 +75,23 @@ class Job {
     readonly size: number,
     readonly enqueuedAt: number,
     readonly signal: AbortSignal | undefined,
-    private readonly resolveFn: (r: BatchResult) => void,
+    private readonly resolveFn: (r: BatchResult<R>) => void,
     private readonly rejectFn: (e: unknown) => void,
     abortError: () => unknown,
   ) {
-    this.vectors = new Array<Float32Array>(size);
+    this.outputs = new Array<R>(size);
     this.remaining = size;
     this.onAbort = () => this.fail(abortError());
     signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
-  deliver(index: number, v: Float32Array): void {
+  deliver(index: number, output: R): void {
     if (this.settled) return;
-    this.vectors[index] = v;
+    this.outputs[index] = output;
     if (--this.remaining === 0) {
       this.settle();
       this.resolveFn({
-        vectors: this.vectors,
+        outputs: this.outputs,
         queueMs: (this.firstStart ?? this.enqueuedAt) - this.enqueuedAt,
         inferenceMs: this.inferenceMs,
         batches: this.batches,
@@ -93,14 +111,14 @@ class Job {
   }
 }
 
-interface Row {
-  readonly job: Job;
+interface Row<R> {
+  readonly job: Job<R>;
   readonly index: number;
   readonly encoding: Encoding;
 }
 
-export class Batcher {
-  private rows: Row[] = [];
+export class Batcher<R> {
+  private rows: Row<R>[] = [];
   private head = 0;
   private expected = 0;
   private closing = false;
@@ -110,7 +128,7 @@ export class Batcher {
   private readonly now: () => number;
 
   constructor(
-    private readonly run: BatchRunner,
+    private readonly run: BatchRunner<R>,
     private readonly options: BatcherOptions,
     private readonly hooks: BatcherHooks = {},
     clock: () => number = () => performance.now(),
@@ -144,17 +162,17 @@ export class Batcher {
     };
   }
 
-  /** Queues a request's encodings; resolves with its vectors in the order given. */
+  /** Queues a request's encodings; resolves with its results in the order given. */
   submit(
     encodings: readonly Encoding[],
     signal?: AbortSignal,
     abortError: () => unknown = () => new Error("aborted"),
-  ): Promise<BatchResult> {
+  ): Promise<BatchResult<R>> {
     if (this.closing) return Promise.reject(new Error("the batcher is closed"));
     if (signal?.aborted) return Promise.reject(abortError());
-    if (encodings.length === 0) return Promise.resolve({ vectors: [], queueMs: 0, inferenceMs: 0, batches: 0 });
-    return new Promise<BatchResult>((resolve, reject) => {
-      const job = new Job(encodings.length, this.now(), signal, resolve, reject, abortError);
+    if (encodings.length === 0) return Promise.resolve({ outputs: [], queueMs: 0, inferenceMs: 0, batches: 0 });
+    return new Promise<BatchResult<R>>((resolve, reject) => {
+      const job = new Job<R>(encodings.length, this.now(), signal, resolve, reject, abortError);
       encodings.forEach((encoding, index) => this.rows.push({ job, index, encoding }));
       this.notify();
     });
@@ -214,9 +232,13 @@ export class Batcher {
     }
   }
 
-  /** Whether the queue already holds at least one full batch. */
+  private get limits(): BatchLimits {
+    return { maxRows: this.options.maxBatchSize, maxTokens: this.options.maxBatchTokens };
+  }
+
+  /** Whether the queue already holds at least one full batch: one that no further row could join. */
   private full(): boolean {
-    const { maxBatchSize, maxBatchTokens } = this.options;
+    const limits = this.limits;
     let n = 0;
     let longest = 0;
     for (let i = this.head; i < this.rows.length; i++) {
@@ -224,7 +246,7 @@ export class Batcher {
       if (row.job.settled) continue;
       longest = Math.max(longest, row.encoding.ids.length);
       n++;
-      if (n >= maxBatchSize || n * longest >= maxBatchTokens) return true;
+      if (!fitsBudget(n + 1, longest, limits)) return true;
     }
     return false;
   }
@@ -247,9 +269,10 @@ export class Batcher {
     }
   }
 
-  private take(): Row[] {
-    const { maxBatchSize, maxBatchTokens, crossRequest } = this.options;
-    const batch: Row[] = [];
+  private take(): Row<R>[] {
+    const { crossRequest } = this.options;
+    const limits = this.limits;
+    const batch: Row<R>[] = [];
     let longest = 0;
     let dropped = 0;
     while (this.head < this.rows.length) {
@@ -261,8 +284,7 @@ export class Batcher {
       }
       if (batch.length > 0) {
         if (!crossRequest && row.job !== batch[0]!.job) break;
-        const next = Math.max(longest, row.encoding.ids.length);
-        if (batch.length + 1 > maxBatchSize || (batch.length + 1) * next > maxBatchTokens) break;
+        if (!fitsBudget(batch.length + 1, Math.max(longest, row.encoding.ids.length), limits)) break;
       }
       batch.push(row);
       longest = Math.max(longest, row.encoding.ids.length);
@@ -273,9 +295,9 @@ export class Batcher {
     return batch;
   }
 
-  private async runBatch(batch: Row[]): Promise<void> {
+  private async runBatch(batch: Row<R>[]): Promise<void> {
     const start = this.now();
-    const jobs = new Set<Job>();
+    const jobs = new Set<Job<R>>();
     let longest = 0;
     let tokens = 0;
     for (const row of batch) {
@@ -284,10 +306,10 @@ export class Batcher {
       longest = Math.max(longest, row.encoding.ids.length);
       tokens += row.encoding.ids.length;
     }
-    let vectors: Float32Array[];
+    let outputs: R[];
     this.inference++;
     try {
-      vectors = await this.run(batch.map((r) => r.encoding));
+      outputs = await this.run(batch.map((r) => r.encoding));
     } catch (e) {
       for (const job of jobs) job.fail(e);
       this.hooks.onBatch?.({
@@ -307,7 +329,7 @@ export class Batcher {
       job.inferenceMs += ms;
       job.batches++;
     }
-    batch.forEach((row, i) => row.job.deliver(row.index, vectors[i]!));
+    batch.forEach((row, i) => row.job.deliver(row.index, outputs[i]!));
     this.hooks.onBatch?.({
       rows: batch.length,
       requests: jobs.size,

@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Batcher, type BatchRunner } from "../../src/server/batcher.js";
-import type { BatchReport } from "../../src/server/server-metrics.js";
+import { Batcher, type BatchReport, type BatchRunner } from "../../src/engine/batcher.js";
 import type { Encoding } from "../../src/types.js";
 
 /** An encoding of `len` tokens whose "vector" is [tag, len]. */
@@ -15,9 +14,9 @@ function enc(len: number, tag: number): Encoding {
   return { ids, typeIds: new Int32Array(len), originalLength: len };
 }
 
-function fakeRunner(delayMs = 0): { run: BatchRunner; calls: Encoding[][] } {
+function fakeRunner(delayMs = 0): { run: BatchRunner<Float32Array>; calls: Encoding[][] } {
   const calls: Encoding[][] = [];
-  const run: BatchRunner = async (encodings) => {
+  const run: BatchRunner<Float32Array> = async (encodings) => {
     calls.push([...encodings]);
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     return encodings.map((e) => Float32Array.of(e.ids[0] ?? -1, e.ids.length));
@@ -35,13 +34,13 @@ describe("batcher", () => {
     await new Promise((r) => setImmediate(r)); // the first call has started
     const rest = [b.submit([enc(3, 2), enc(2, 3)]), b.submit([enc(4, 4)]), b.submit([enc(1, 5)])];
     const [r1, r2, r3, r4] = await Promise.all([first, ...rest]);
-    assert.deepEqual(Array.from(r1!.vectors[0]!), [1, 2]);
+    assert.deepEqual(Array.from(r1!.outputs[0]!), [1, 2]);
     assert.deepEqual(
-      r2!.vectors.map((v) => v[0]),
+      r2!.outputs.map((v) => v[0]),
       [2, 3],
     );
-    assert.deepEqual(Array.from(r3!.vectors[0]!), [4, 4]);
-    assert.deepEqual(Array.from(r4!.vectors[0]!), [5, 1]);
+    assert.deepEqual(Array.from(r3!.outputs[0]!), [4, 4]);
+    assert.deepEqual(Array.from(r4!.outputs[0]!), [5, 1]);
     assert.equal(calls.length, 2, "the three requests queued during the first call run together");
     assert.equal(calls[1]!.length, 4);
     await b.close();
@@ -53,7 +52,7 @@ describe("batcher", () => {
     const encs = Array.from({ length: 30 }, (_, i) => enc(1 + (i % 12), i + 1));
     const r = await b.submit(encs);
     assert.deepEqual(
-      r.vectors.map((v) => v[0]),
+      r.outputs.map((v) => v[0]),
       encs.map((_, i) => i + 1),
     );
     assert.ok(calls.length > 1);
@@ -130,7 +129,7 @@ describe("batcher", () => {
       { onBatch: (r) => reports.push(r) },
     );
     await assert.rejects(b.submit([enc(1, 1)]), /runtime broke/);
-    assert.equal((await b.submit([enc(1, 2)])).vectors.length, 1);
+    assert.equal((await b.submit([enc(1, 2)])).outputs.length, 1);
     assert.deepEqual(
       reports.map((r) => r.failed),
       [true, false],

@@ -1,0 +1,130 @@
+/**
+ * L5: submitJob: plans the inputs into token-sized units, records the job in Redis and puts
+ * every unit on the BullMQ queue. Nothing is enqueued before every shard is readable, the
+ * model loads and the sink is writable; the job is `submitting` until its last unit is on the
+ * queue, then `ready`. Once it returns, the submitting process is no longer needed.
+ */
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
+import type { PromptName } from "../types.js";
+import { checkSinkWritable, writeManifest } from "./files-sink.js";
+import { jobKeys, QUEUE_NAME, unitJobId, type JobSpec, type UnitData } from "./job-spec.js";
+import { planUnits, type UnitPlan } from "./plan-units.js";
+import { connectRedis, type RedisTarget } from "./redis-connection.js";
+
+export interface SubmitJobOptions extends RedisTarget {
+  /** Input shards: JSON lines (.jsonl/.ndjson) or plain text, one record per line. */
+  readonly inputs: readonly string[];
+  /** Output folder (files sink); the job writes under `<sink>/<jobId>/`. */
+  readonly sink: string;
+  /** Model options as for TextEmbedding.create (model, quantization, store, dimensions, truncate). */
+  readonly model?: TextEmbeddingOptions;
+  readonly promptName?: PromptName;
+  readonly textField?: string;
+  readonly idField?: string;
+  /** Target tokens per unit (a unit holds at least one record). Default 8192. */
+  readonly unitTokens?: number;
+  /** Tries per unit before it is failed for good. Default 5. */
+  readonly attempts?: number;
+  /** First retry delay; each further retry waits twice as long. Default 1000 ms. */
+  readonly backoffMs?: number;
+  /** An already loaded engine of the job's model, to count tokens with (not disposed). Default: load one. */
+  readonly engine?: TextEmbedding;
+}
+
+export interface SubmittedJob {
+  readonly jobId: string;
+  readonly units: number;
+  readonly records: number;
+  readonly tokens: number;
+  readonly manifest: string;
+  readonly badRecords: UnitPlan["badRecords"];
+}
+
+const ADD_CHUNK = 500;
+
+function positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${field} must be an integer from 1 to ${max}, got ${value}`, {
+      field,
+      value,
+      max,
+    });
+  }
+  return value;
+}
+
+export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob> {
+  const unitTokens = positiveInt(options.unitTokens ?? 8192, "unitTokens");
+  const attempts = positiveInt(options.attempts ?? 5, "attempts", 100);
+  const backoffMs = positiveInt(options.backoffMs ?? 1000, "backoffMs");
+  if (options.inputs.length === 0) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "a job needs at least one input shard (--input)", {
+      field: "input",
+    });
+  }
+  const textField = options.textField ?? "text";
+  const idField = options.idField ?? "id";
+  const redis = await connectRedis(options); // an unreachable Redis fails before the model loads
+  let model: TextEmbedding | undefined;
+  let queue: Queue | undefined;
+  try {
+    model = options.engine ?? (await TextEmbedding.create(options.model ?? {}));
+    const plan = await planUnits(options.inputs, model, { textField, idField, unitTokens });
+    const jobId = randomBytes(6).toString("hex");
+    await checkSinkWritable(options.sink, jobId);
+    const m = options.model ?? {};
+    const spec: JobSpec = {
+      jobId,
+      createdAt: Date.now(),
+      model: m.model ?? model.modelId,
+      quantization: model.quantization,
+      ...(options.promptName !== undefined ? { promptName: options.promptName } : {}),
+      ...(m.dimensions !== undefined ? { dimensions: m.dimensions } : {}),
+      truncate: m.truncate ?? true,
+      textField,
+      idField,
+      sink: options.sink,
+      shards: plan.shards,
+      units: plan.units.length,
+      records: plan.records,
+      tokens: plan.tokens,
+      dim: m.dimensions ?? model.dim,
+      attempts,
+    };
+    const keys = jobKeys(jobId);
+    await redis.hset(keys.job, { spec: JSON.stringify(spec), state: "submitting", doneTokens: 0, doneRecords: 0 });
+    const manifest = await writeManifest(spec, plan.units);
+    queue = new Queue(QUEUE_NAME, { connection: redis });
+    for (let i = 0; i < plan.units.length; i += ADD_CHUNK) {
+      await queue.addBulk(
+        plan.units.slice(i, i + ADD_CHUNK).map((u) => ({
+          name: "embed",
+          data: { jobId, ...u } satisfies UnitData,
+          opts: {
+            jobId: unitJobId(jobId, u.unit),
+            attempts,
+            backoff: { type: "exponential", delay: backoffMs },
+            removeOnComplete: true,
+            removeOnFail: false,
+          },
+        })),
+      );
+    }
+    await redis.hset(keys.job, "state", "ready");
+    return {
+      jobId,
+      units: plan.units.length,
+      records: plan.records,
+      tokens: plan.tokens,
+      manifest,
+      badRecords: plan.badRecords,
+    };
+  } finally {
+    await queue?.close();
+    if (model !== options.engine) await model?.dispose();
+    redis.disconnect();
+  }
+}
