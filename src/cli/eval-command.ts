@@ -14,10 +14,14 @@ Scores a model as MTEB does and writes one MTEB-layout JSON result per task.
 Built-in tasks: ${BUILTIN_TASK_NAMES.join(", ")} (data read from --data-dir).
 A task file (.json) defines a task on your own data: sts, classification, pair-classification,
 retrieval (BEIR folder layout), reranking or clustering.
+--model bm25 evaluates BM25 (FastEmbed-compatible English terms; retrieval tasks only);
+--hybrid bm25 fuses the dense model's retrieval with BM25 (results under <model>+bm25-<fusion>).
 
 Options:
   -t, --task NAME|all|FILE  task to run (repeatable)
-      --data-dir DIR        folder holding stsbenchmark/ and banking77/ (default $EMBEDKIT_EVAL_DATA,
+      --hybrid bm25         fuse dense retrieval with BM25 (retrieval tasks only)
+      --fusion rrf|weighted how --hybrid fuses (default rrf, k 60; weighted: min-max, equal weights)
+      --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
                             else ./data or ../shared/data when present)
       --output-dir DIR      where result files go (default ./results)
       --embedding-cache DIR reuse embeddings across runs (default <model cache>/eval-embeddings)
@@ -71,6 +75,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       overwrite: { type: "boolean", default: false },
       "batch-size": { type: "string" },
       seed: { type: "string" },
+      hybrid: { type: "string" },
+      fusion: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -90,6 +96,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     model: model.model!,
     quantization: model.quantization === "int8" ? "int8" : "fp32",
     ...(normalize !== undefined ? { normalize } : {}),
+    ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
+    ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
     tasks: values.task,
     ...(dataDir !== undefined ? { dataDir } : {}),
     outputDir: values["output-dir"]!,

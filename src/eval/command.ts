@@ -18,13 +18,24 @@ import { readResult, resultFilePath, writeResult, type TaskResult } from "./resu
 import { BUILTIN_TASK_NAMES, findBuiltinTask, loadBuiltinTask } from "./tasks/builtin-tasks.js";
 import { loadTaskFile } from "./tasks/task-file.js";
 import type { EvalTask } from "./tasks/task-types.js";
+import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
+import { HybridRetriever } from "./retrievers/hybrid-retriever.js";
+import type { Retriever } from "./retrievers/retriever.js";
+import { FUSION_METHODS, type FusionMethod } from "../search/fuse.js";
 
 /** An embedder the command can release when done. */
 export type DisposableEmbedder = Embedder & { dispose?(): Promise<void> | void };
 
 export interface EvalCommandOptions {
-  /** Model id (registry id or local folder), as for TextEmbedding.create. */
+  /** Model id (registry id or local folder), as for TextEmbedding.create; or "bm25" (retrieval tasks only). */
   readonly model: string;
+  /**
+   * Fuse the dense model's retrieval with BM25 ("bm25"); results are filed under
+   * "<model>+bm25-<fusion>". Retrieval tasks only.
+   */
+  readonly hybrid?: "bm25";
+  /** How hybrid results are fused. Default "rrf" (k 60). */
+  readonly fusion?: FusionMethod;
   readonly quantization?: "fp32" | "int8";
   /**
    * L2-normalize the embeddings. Default: what the model's published MTEB scores used (the
@@ -141,7 +152,7 @@ export async function resolveTasks(specs: readonly string[], dataDir: string | u
       if (dataDir === undefined) {
         throw new EmbedkitError(
           ERROR_CODES.INVALID_OPTION,
-          `dataDir is required for the built-in task ${ref.builtin}: give the folder holding stsbenchmark/ and banking77/`,
+          `dataDir is required for the built-in task ${ref.builtin}: give the folder holding stsbenchmark/, banking77/ and cranfield/`,
           { field: "dataDir", task: ref.builtin },
         );
       }
@@ -175,16 +186,51 @@ function publishedNormalize(model: string): boolean | undefined {
   return isModelId(model) ? (getModelSpec(model) as ModelSpec).mtebNormalize : undefined;
 }
 
+const BM25_IDS = ["bm25", "qdrant/bm25"];
+
+function checkHybrid(options: EvalCommandOptions): void {
+  if (options.hybrid !== undefined && options.hybrid !== "bm25") {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `hybrid must be "bm25", got ${JSON.stringify(options.hybrid)}`,
+      {
+        field: "hybrid",
+        value: options.hybrid,
+      },
+    );
+  }
+  if (options.fusion !== undefined && !FUSION_METHODS.includes(options.fusion)) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `fusion must be one of ${FUSION_METHODS.join(", ")}, got ${JSON.stringify(options.fusion)}`,
+      { field: "fusion", value: options.fusion },
+    );
+  }
+  if (options.hybrid !== undefined && BM25_IDS.includes(options.model.toLowerCase())) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      "hybrid fuses a dense model with bm25; --model is bm25 already",
+      {
+        field: "hybrid",
+      },
+    );
+  }
+}
+
 export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCommandResult> {
-  const normalize = given.normalize ?? publishedNormalize(given.model);
+  checkHybrid(given);
+  const isBm25 = BM25_IDS.includes(given.model.toLowerCase());
+  const resultModel =
+    given.hybrid !== undefined ? `${given.model}+${given.hybrid}-${given.fusion ?? "rrf"}` : given.model;
+  const normalize = given.normalize ?? (isBm25 ? undefined : publishedNormalize(given.model));
   const options: EvalCommandOptions = { ...given, ...(normalize !== undefined ? { normalize } : {}) };
   const tasks = await resolveTasks(options.tasks, options.dataDir);
   const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
   const results: EvalCommandTaskResult[] = [];
-  let embedder: DisposableEmbedder | undefined;
+  let embedder: DisposableEmbedder | Retriever | undefined;
   try {
     for (const task of tasks) {
-      const file = resultFilePath(options.outputDir, options.model, task.name);
+      const file = resultFilePath(options.outputDir, resultModel, task.name);
       const variant = options.normalize !== undefined ? `normalize=${options.normalize}` : undefined;
       if (!options.overwrite && existsSync(file)) {
         const previous = await readResult(file);
@@ -200,9 +246,13 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
         }
       }
       const spec = { model: options.model, quantization: options.quantization, normalize: options.normalize };
+      if (isBm25) embedder ??= new Bm25Retriever(given.model);
       embedder ??= await (options.createEmbedder
         ? options.createEmbedder(spec)
         : defaultCreateEmbedder(spec, options.embedderOptions));
+      if (options.hybrid !== undefined && !(embedder instanceof HybridRetriever)) {
+        embedder = new HybridRetriever(embedder as DisposableEmbedder, { method: options.fusion ?? "rrf" });
+      }
       const result = await evaluate(embedder, task, {
         ...(cache ? { cache } : {}),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
@@ -212,8 +262,8 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
       // Results are filed under the id the user asked for (a local folder's modelId may differ).
-      const written = await writeResult(options.outputDir, { ...result, model_name: options.model });
-      const done = { task: task.name, file: written, result: { ...result, model_name: options.model }, reused: false };
+      const written = await writeResult(options.outputDir, { ...result, model_name: resultModel });
+      const done = { task: task.name, file: written, result: { ...result, model_name: resultModel }, reused: false };
       results.push(done);
       options.onResult?.(done);
     }

@@ -3,6 +3,7 @@
  * result. Deterministic for a given model, task and seed. With a cache, embeddings computed once
  * are reused by later runs of the same model, prompt and texts.
  */
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Embedder } from "../types.js";
 import { embedTexts, type EmbeddingCache } from "./cache.js";
 import type { EvalContext, EvalStage, ScoreEntry } from "./evaluators/eval-context.js";
@@ -15,6 +16,7 @@ import { evaluateSts } from "./evaluators/evaluate-sts.js";
 import { embedkitVersion } from "./package-version.js";
 import type { TaskResult } from "./result.js";
 import type { EvalTask } from "./tasks/task-types.js";
+import { isRetriever, type Retriever } from "./retrievers/retriever.js";
 
 export interface EvalProgress {
   readonly task: string;
@@ -59,24 +61,44 @@ async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
   }
 }
 
-export async function evaluate(model: Embedder, task: EvalTask, options: EvaluateOptions = {}): Promise<TaskResult> {
+export async function evaluate(
+  model: Embedder | Retriever,
+  task: EvalTask,
+  options: EvaluateOptions = {},
+): Promise<TaskResult> {
   const started = performance.now();
-  const q = options.quantization ?? (model as { quantization?: unknown }).quantization;
+  const retriever = isRetriever(model) ? model : undefined;
+  if (retriever && task.type !== "retrieval") {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_TASK,
+      `${model.modelId} ranks documents but makes no dense vectors, so it runs retrieval tasks only; ${task.name} is a ${task.type} task`,
+      { field: "tasks", task: task.name, type: task.type, model: model.modelId },
+    );
+  }
+  const embedder: Embedder | undefined = retriever ? retriever.embedder : (model as Embedder);
+  const q = options.quantization ?? (embedder as { quantization?: unknown } | undefined)?.quantization;
   const quantization = typeof q === "string" ? q : undefined;
   const progress = (stage: EvalStage, done: number, total: number) =>
     options.onProgress?.({ task: task.name, stage, done, total });
   const ctx: EvalContext = {
     seed: options.seed ?? 42,
     progress,
-    embed: (texts, promptName) =>
-      embedTexts(model, texts, {
+    ...(retriever ? { retriever } : {}),
+    embed: (texts, promptName) => {
+      if (!embedder) {
+        throw new EmbedkitError(ERROR_CODES.INVALID_TASK, `${model.modelId} makes no dense vectors`, {
+          model: model.modelId,
+        });
+      }
+      return embedTexts(embedder, texts, {
         promptName,
         ...(options.cache ? { cache: options.cache } : {}),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
         ...(quantization !== undefined ? { quantization } : {}),
         ...(options.variant !== undefined ? { variant: options.variant } : {}),
         onProgress: (done, total) => progress("embed", done, total),
-      }),
+      });
+    },
   };
   const entry = await runTask(task, ctx);
   return {

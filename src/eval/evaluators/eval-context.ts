@@ -3,6 +3,7 @@
  * evaluation (through the cache, when there is one), a progress reporter and the seed.
  */
 import type { PromptName } from "../../types.js";
+import type { Retriever } from "../retrievers/retriever.js";
 
 /** Stages a task goes through, reported with progress. */
 export type EvalStage = "embed" | "train" | "search" | "cluster" | "score";
@@ -12,6 +13,8 @@ export interface EvalContext {
   embed(texts: readonly string[], promptName: PromptName): Promise<Float32Array[]>;
   progress(stage: EvalStage, done: number, total: number): void;
   readonly seed: number;
+  /** Set when the model retrieves by itself (BM25, hybrid): retrieval tasks ask it for the run. */
+  readonly retriever?: Retriever;
 }
 
 /** One entry of an MTEB result's scores list: metric name -> value, plus main_score. */

@@ -2,7 +2,8 @@
  * L4: retrieval as MTEB evaluates it: queries embedded with the "query" prompt, documents
  * (title + " " + text, trimmed) with the "passage" prompt; exact cosine search keeps the top
  * max(kValues) documents per query; nDCG, MAP, recall and precision at each k as trec_eval
- * computes them, and MRR at each k. Main score: nDCG@10.
+ * computes them, and MRR at each k. Main score: nDCG@10. A model that retrieves by itself (BM25,
+ * dense+BM25 fusion: ctx.retriever) is asked for the run instead.
  */
 import { evaluateRun, type Run } from "../metrics/retrieval-metrics.js";
 import { exactSearch } from "../search/exact-search.js";
@@ -18,23 +19,11 @@ export function documentText(doc: { readonly title?: string; readonly text: stri
 export async function evaluateRetrieval(task: RetrievalTask, ctx: EvalContext): Promise<ScoreEntry> {
   const kValues = [...(task.kValues ?? MTEB_RETRIEVAL_K_VALUES)].sort((a, b) => a - b);
   const queries = task.queries.filter((q) => task.qrels.has(q.id));
-  const queryVectors = await ctx.embed(
-    queries.map((q) => q.text),
-    "query",
-  );
-  const docVectors = await ctx.embed(task.corpus.map(documentText), "passage");
   // One extra hit so that dropping a document equal to its query still leaves max(k).
   const topK = (kValues.at(-1) as number) + (task.ignoreIdenticalIds ? 1 : 0);
-  ctx.progress("search", 0, task.corpus.length);
-  const hits = exactSearch(queryVectors, docVectors, topK, {
-    onProgress: (done, total) => ctx.progress("search", done, total),
-  });
-  const run: Run = new Map(
-    queries.map((q, i) => {
-      const h = hits[i] as { ids: Int32Array; scores: Float64Array };
-      return [q.id, new Map(Array.from(h.ids, (d, j) => [task.corpus[d]?.id as string, h.scores[j] as number]))];
-    }),
-  );
+  const run: Run = ctx.retriever
+    ? await retrieverRun(task, queries, topK, ctx)
+    : await denseRun(task, queries, topK, ctx);
   ctx.progress("score", 0, 1);
   const r = evaluateRun(task.qrels, run, kValues, { ignoreIdenticalIds: task.ignoreIdenticalIds ?? false });
   ctx.progress("score", 1, 1);
@@ -48,4 +37,44 @@ export async function evaluateRetrieval(task: RetrievalTask, ctx: EvalContext): 
   }
   const main = out["ndcg_at_10"] ?? out[`ndcg_at_${kValues.find((k) => k >= 10) ?? kValues.at(-1)}`] ?? 0;
   return { ...out, queries: r.queries, main_score: main };
+}
+
+async function retrieverRun(
+  task: RetrievalTask,
+  queries: RetrievalTask["queries"],
+  topK: number,
+  ctx: EvalContext,
+): Promise<Run> {
+  ctx.progress("search", 0, queries.length);
+  const run = await (ctx.retriever as NonNullable<EvalContext["retriever"]>).retrieve({
+    documents: task.corpus.map((d) => ({ id: d.id, text: documentText(d) })),
+    queries,
+    topK,
+    embed: ctx.embed,
+  });
+  ctx.progress("search", queries.length, queries.length);
+  return run;
+}
+
+async function denseRun(
+  task: RetrievalTask,
+  queries: RetrievalTask["queries"],
+  topK: number,
+  ctx: EvalContext,
+): Promise<Run> {
+  const queryVectors = await ctx.embed(
+    queries.map((q) => q.text),
+    "query",
+  );
+  const docVectors = await ctx.embed(task.corpus.map(documentText), "passage");
+  ctx.progress("search", 0, task.corpus.length);
+  const hits = exactSearch(queryVectors, docVectors, topK, {
+    onProgress: (done, total) => ctx.progress("search", done, total),
+  });
+  return new Map(
+    queries.map((q, i) => {
+      const h = hits[i] as { ids: Int32Array; scores: Float64Array };
+      return [q.id, new Map(Array.from(h.ids, (d, j) => [task.corpus[d]?.id as string, h.scores[j] as number]))];
+    }),
+  );
 }

@@ -4,12 +4,14 @@
  */
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
 import { loadBanking77 } from "./banking77.js";
+import { loadCranfield } from "./cranfield.js";
 import { loadStsBenchmark } from "./sts-benchmark.js";
 import type { EvalTask } from "./task-types.js";
 
 const LOADERS = {
   STSBenchmark: (dataDir: string) => loadStsBenchmark(dataDir, "test"),
   Banking77Classification: (dataDir: string) => loadBanking77(dataDir),
+  Cranfield: (dataDir: string) => loadCranfield(dataDir),
 } as const satisfies Record<string, (dataDir: string) => Promise<EvalTask>>;
 
 export type BuiltinTaskName = keyof typeof LOADERS;

@@ -1,0 +1,30 @@
+/**
+ * L4: a model that retrieves by itself instead of handing out dense vectors: BM25, or a dense
+ * model fused with BM25. The retrieval evaluator asks it for a run (query -> document -> score)
+ * instead of embedding and searching exactly; other task types need an Embedder.
+ */
+import type { Embedder, PromptName } from "../../types.js";
+import type { Run } from "../metrics/retrieval-metrics.js";
+
+export interface RetrieveInput {
+  /** Document ids and the texts to index (title + " " + text). */
+  readonly documents: readonly { readonly id: string; readonly text: string }[];
+  readonly queries: readonly { readonly id: string; readonly text: string }[];
+  /** Hits kept per query. */
+  readonly topK: number;
+  /** Embeds with the dense model under evaluation (through the cache), for hybrid retrievers. */
+  readonly embed: (texts: readonly string[], promptName: PromptName) => Promise<Float32Array[]>;
+}
+
+export interface Retriever {
+  readonly kind: "retriever";
+  readonly modelId: string;
+  /** The dense model whose embeddings `embed` computes, for hybrid retrievers. */
+  readonly embedder?: Embedder;
+  retrieve(input: RetrieveInput): Promise<Run>;
+  dispose?(): Promise<void> | void;
+}
+
+export function isRetriever(model: unknown): model is Retriever {
+  return typeof model === "object" && model !== null && (model as { kind?: unknown }).kind === "retriever";
+}

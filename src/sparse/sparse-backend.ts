@@ -1,0 +1,106 @@
+/**
+ * L3: what SparseTextEmbedding needs of a sparse model, and the table of sparse models it knows.
+ *
+ * A backend turns a batch of validated texts into sparse vectors, one per text, for either side
+ * of retrieval. BM25 computes them on the calling thread (no model, no weights); a SPLADE backend
+ * runs the encoder through the runtime's `sparse` head and implements the same interface, so
+ * streaming, batching, validation and disposal in SparseTextEmbedding stay written once.
+ */
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { Bm25Analyzer } from "./bm25-analyzer.js";
+import {
+  bm25DocumentVector,
+  bm25QueryVector,
+  checkBm25Parameters,
+  FASTEMBED_BM25_PARAMETERS,
+  type Bm25Parameters,
+} from "./bm25-vectors.js";
+import type { SparseVector } from "./sparse-vector.js";
+
+export type SparseSide = "document" | "query";
+
+export interface SparseBackend {
+  /** The model id as given (or its canonical form). */
+  readonly modelId: string;
+  embedBatch(texts: readonly string[], side: SparseSide): Promise<SparseVector[]>;
+  dispose(): Promise<void>;
+}
+
+export interface Bm25BackendOptions extends Partial<Bm25Parameters> {
+  /** Tokens longer than this are dropped. Default 40, as FastEmbed. */
+  readonly maxTokenLength?: number;
+  /** No stopwords, no stemming (FastEmbed's disable_stemmer). Default false. */
+  readonly disableStemmer?: boolean;
+}
+
+/** FastEmbed's BM25 (`Qdrant/bm25`), English. */
+export class Bm25Backend implements SparseBackend {
+  readonly modelId: string;
+  readonly parameters: Bm25Parameters;
+  readonly analyzer: Bm25Analyzer;
+
+  constructor(modelId: string, options: Bm25BackendOptions = {}) {
+    checkBm25Parameters(options);
+    if (
+      options.maxTokenLength !== undefined &&
+      !(Number.isInteger(options.maxTokenLength) && options.maxTokenLength >= 1)
+    ) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `maxTokenLength must be an integer >= 1, got ${String(options.maxTokenLength)}`,
+        { field: "maxTokenLength", value: options.maxTokenLength },
+      );
+    }
+    this.modelId = modelId;
+    this.parameters = {
+      k: options.k ?? FASTEMBED_BM25_PARAMETERS.k,
+      b: options.b ?? FASTEMBED_BM25_PARAMETERS.b,
+      avgLen: options.avgLen ?? FASTEMBED_BM25_PARAMETERS.avgLen,
+    };
+    this.analyzer = new Bm25Analyzer({
+      ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}),
+      ...(options.disableStemmer !== undefined ? { disableStemmer: options.disableStemmer } : {}),
+    });
+  }
+
+  embedSync(texts: readonly string[], side: SparseSide): SparseVector[] {
+    return side === "query"
+      ? texts.map((t) => bm25QueryVector(this.analyzer.analyze(t)))
+      : texts.map((t) => bm25DocumentVector(this.analyzer.analyze(t), this.parameters));
+  }
+
+  async embedBatch(texts: readonly string[], side: SparseSide): Promise<SparseVector[]> {
+    return this.embedSync(texts, side);
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+/** Sparse models by id. `kind` selects the backend; SPLADE models will add their own kind. */
+export const SPARSE_MODELS = {
+  bm25: { kind: "bm25", description: "BM25 term weights, FastEmbed's Qdrant/bm25 (English); no model files" },
+  "Qdrant/bm25": { kind: "bm25", description: "alias of bm25 (FastEmbed's name)" },
+} as const satisfies Record<string, { kind: "bm25"; description: string }>;
+
+export type SparseModelId = keyof typeof SPARSE_MODELS;
+
+export const SPARSE_MODEL_IDS = Object.keys(SPARSE_MODELS) as SparseModelId[];
+
+export function isSparseModelId(id: string): id is SparseModelId {
+  return Object.hasOwn(SPARSE_MODELS, id);
+}
+
+export function createSparseBackend(model: string, options: Bm25BackendOptions): SparseBackend {
+  const id = SPARSE_MODEL_IDS.find((m) => m.toLowerCase() === model.toLowerCase());
+  if (id === undefined) {
+    throw new EmbedkitError(
+      ERROR_CODES.UNKNOWN_MODEL,
+      `unknown sparse model ${JSON.stringify(model)}; sparse models: ${SPARSE_MODEL_IDS.join(", ")}`,
+      { field: "model", value: model, allowed: SPARSE_MODEL_IDS },
+    );
+  }
+  switch (SPARSE_MODELS[id].kind) {
+    case "bm25":
+      return new Bm25Backend(id, options);
+  }
+}
