@@ -12,7 +12,9 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { storeConfigFromEnv, type StoreConfig } from "../src/config/schema.js";
+import { fileURLToPath } from "node:url";
 import { importModel } from "../src/hub/import.js";
+import { importSparseFolder } from "../src/hub/import-sparse.js";
 import { verifyModel, type VerifyReport } from "../src/hub/verify.js";
 import { getModelSpec } from "../src/models/registry.js";
 import type { Quantization } from "../src/types.js";
@@ -79,6 +81,13 @@ const TEST_MODELS: readonly TestModel[] = [
   },
 ];
 
+/** Sparse test models: registry id -> folder under ../shared/models (sha256 checked against the registry). */
+const SPARSE_TEST_MODELS: Readonly<Record<string, string>> = {
+  "embedkit-test/splade-tiny": "splade-tiny",
+};
+
+const SHARED_MODELS = fileURLToPath(new URL("../../shared/models/", import.meta.url));
+
 const GROUP = "dev.langchain4j";
 
 /** Passed to mvn as maven.repo.local so mvn writes where this script looks (Java's user.home can differ from HOME). */
@@ -126,7 +135,7 @@ function mavenGet(t: TestModel): string | undefined {
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
-  const known = new Set(TEST_MODELS.map((t) => t.model));
+  const known = new Set([...TEST_MODELS.map((t) => t.model), ...Object.keys(SPARSE_TEST_MODELS)]);
   const unknown = wanted.filter((m) => !known.has(m));
   if (unknown.length > 0) {
     console.error(`unknown test model(s): ${unknown.join(", ")}; choose from ${[...known].join(", ")}`);
@@ -162,6 +171,18 @@ async function main(): Promise<number> {
     } catch (e) {
       failed++;
       console.log(`${label}: FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  for (const [model, folder] of Object.entries(SPARSE_TEST_MODELS)) {
+    if (wanted.length > 0 && !wanted.includes(model)) continue;
+    try {
+      const r = await importSparseFolder({ folder: join(SHARED_MODELS, folder), model, store });
+      console.log(
+        `${model} (fp32): ${r.status === "imported" ? "imported" : "already present"} from ${join(SHARED_MODELS, folder)}`,
+      );
+    } catch (e) {
+      failed++;
+      console.log(`${model} (fp32): FAILED: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   return failed > 0 ? 1 : 0;

@@ -9,6 +9,7 @@ import { GTE_MODELS } from "./catalog/gte.js";
 import { JINA_MODELS } from "./catalog/jina.js";
 import { MINILM_MODELS } from "./catalog/minilm.js";
 import { NOMIC_MODELS } from "./catalog/nomic.js";
+import { isSparseEncoderId } from "./sparse-registry.js";
 import type { ModelSpec } from "./spec.js";
 
 /**
@@ -42,6 +43,13 @@ export function isModelId(id: string): id is ModelId {
 /** The record of a registered model; a typed error naming the close matches otherwise. */
 export function getModelSpec(id: string): ModelSpec {
   if (isModelId(id)) return MODELS[id];
+  if (isSparseEncoderId(id) || /^(qdrant\/)?bm25$/i.test(id)) {
+    throw new EmbedkitError(
+      ERROR_CODES.WRONG_MODEL_TASK,
+      `model "${id}" is a sparse model: it gives sparse vectors, not dense ones; load it with SparseTextEmbedding.create({ model: "${id}" })`,
+      { field: "model", model: id, task: "sparse", use: "SparseTextEmbedding" },
+    );
+  }
   const close = suggestModels(id);
   throw new EmbedkitError(
     ERROR_CODES.UNKNOWN_MODEL,

@@ -84,3 +84,46 @@ export interface ModelSpec {
   /** Approximate parameter count in millions. */
   readonly paramsM: number;
 }
+
+/**
+ * A sparse (SPLADE-style) encoder: a masked-language-model graph whose `[batch, seq, vocab]`
+ * logits become one vocabulary-sized sparse vector per text (max over tokens of
+ * log(1 + relu(logit))). One record of the sparse table (or read from a local folder).
+ */
+export interface SparseModelSpec {
+  /** The task tag: this record is for SparseTextEmbedding. */
+  readonly task: "sparse";
+  /** One line a user reads in `embedkit models list`. */
+  readonly description: string;
+  /** Where the ONNX export lives on the hub. */
+  readonly source: ModelSource;
+  /** Files: the tokenizer, the IDF table of doc-only models, one ONNX file per quantization. */
+  readonly files: {
+    /** `tokenizer.json`. */
+    readonly tokenizer: ModelFile;
+    /** `config.json`, when published. */
+    readonly config?: ModelFile;
+    /** Doc-only models: the token -> query weight table (`idf.json`). */
+    readonly idf?: ModelFile;
+    /** The ONNX graph per quantization. */
+    readonly onnx: Readonly<Partial<Record<Quantization, ModelFile>>> & {
+      /** Every model has an fp32 graph. */
+      readonly fp32: ModelFile;
+    };
+  };
+  /** Maximum number of tokens per input, special tokens included. */
+  readonly maxTokens: number;
+  /** Size of the output vocabulary (the logits' last dimension); sparse indices are below it. */
+  readonly vocabSize: number;
+  /**
+   * How queries become vectors: "model" runs the encoder as for documents; "idf" (OpenSearch
+   * doc-only encoders) tokenizes the query and weights each distinct token by `files.idf`.
+   */
+  readonly queryEncoder: "model" | "idf";
+  /** SPDX license id of the weights. */
+  readonly license: string;
+  /** Languages, as ISO 639-1 codes, or ["multilingual"]. */
+  readonly languages: readonly string[];
+  /** Approximate parameter count in millions. */
+  readonly paramsM: number;
+}

@@ -15,14 +15,25 @@ import {
   FASTEMBED_BM25_PARAMETERS,
   type Bm25Parameters,
 } from "./bm25-vectors.js";
+import { SPARSE_ENCODER_IDS } from "../models/sparse-registry.js";
 import type { SparseVector } from "./sparse-vector.js";
 
 export type SparseSide = "document" | "query";
 
+/** Per-call options a backend may honour (BM25 has no window and keeps every term). */
+export interface SparseBatchOptions {
+  /** Cut over-long inputs (true) or fail with `input_too_long` (false). */
+  readonly truncate?: boolean | undefined;
+  /** Keep only the k largest weights of each vector. */
+  readonly topK?: number | undefined;
+  /** Global index of texts[0], to name an input in errors. */
+  readonly firstIndex?: number | undefined;
+}
+
 export interface SparseBackend {
   /** The model id as given (or its canonical form). */
   readonly modelId: string;
-  embedBatch(texts: readonly string[], side: SparseSide): Promise<SparseVector[]>;
+  embedBatch(texts: readonly string[], side: SparseSide, call?: SparseBatchOptions): Promise<SparseVector[]>;
   dispose(): Promise<void>;
 }
 
@@ -76,31 +87,18 @@ export class Bm25Backend implements SparseBackend {
   async dispose(): Promise<void> {}
 }
 
-/** Sparse models by id. `kind` selects the backend; SPLADE models will add their own kind. */
-export const SPARSE_MODELS = {
+/** The model-free sparse models by id (no files); SPLADE models are in models/sparse-registry.ts. */
+export const BM25_MODELS = {
   bm25: { kind: "bm25", description: "BM25 term weights, FastEmbed's Qdrant/bm25 (English); no model files" },
   "Qdrant/bm25": { kind: "bm25", description: "alias of bm25 (FastEmbed's name)" },
 } as const satisfies Record<string, { kind: "bm25"; description: string }>;
 
-export type SparseModelId = keyof typeof SPARSE_MODELS;
+/** Every sparse model id SparseTextEmbedding knows: BM25 and the registered SPLADE encoders. */
+export const SPARSE_MODEL_IDS: readonly string[] = [...Object.keys(BM25_MODELS), ...SPARSE_ENCODER_IDS];
 
-export const SPARSE_MODEL_IDS = Object.keys(SPARSE_MODELS) as SparseModelId[];
-
-export function isSparseModelId(id: string): id is SparseModelId {
-  return Object.hasOwn(SPARSE_MODELS, id);
-}
-
-export function createSparseBackend(model: string, options: Bm25BackendOptions): SparseBackend {
-  const id = SPARSE_MODEL_IDS.find((m) => m.toLowerCase() === model.toLowerCase());
-  if (id === undefined) {
-    throw new EmbedkitError(
-      ERROR_CODES.UNKNOWN_MODEL,
-      `unknown sparse model ${JSON.stringify(model)}; sparse models: ${SPARSE_MODEL_IDS.join(", ")}`,
-      { field: "model", value: model, allowed: SPARSE_MODEL_IDS },
-    );
-  }
-  switch (SPARSE_MODELS[id].kind) {
-    case "bm25":
-      return new Bm25Backend(id, options);
-  }
+/** The BM25 id `model` names (case-insensitive), if any. */
+export function bm25ModelId(model: string): keyof typeof BM25_MODELS | undefined {
+  return (Object.keys(BM25_MODELS) as (keyof typeof BM25_MODELS)[]).find(
+    (m) => m.toLowerCase() === model.toLowerCase(),
+  );
 }

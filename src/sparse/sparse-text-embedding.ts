@@ -1,23 +1,60 @@
 /**
  * L3: SparseTextEmbedding, the sparse engine users call. `create({ model: "bm25" })` needs no
  * network and no weights; its vectors are FastEmbed's `Qdrant/bm25` vectors (same term ids and
- * weights), for a Qdrant sparse vector with the IDF modifier. The surface mirrors TextEmbedding:
- * embedAll, streaming embed, queryEmbed/passageEmbed, dispose.
+ * weights), for a Qdrant sparse vector with the IDF modifier. A SPLADE model (a registry id such
+ * as "prithivida/Splade_PP_en_v1", or a local masked-LM folder) runs through the runtime's
+ * `sparse` head; its indices are vocabulary ids, which `decode()` turns into terms. The surface
+ * mirrors TextEmbedding: embedAll, streaming embed, queryEmbed/passageEmbed, dispose.
  */
+import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { assertTextInput } from "../embed/validate-input.js";
-import { createSparseBackend, type Bm25BackendOptions, type SparseBackend, type SparseSide } from "./sparse-backend.js";
+import { resolveSparseModelFiles } from "../hub/resolve-sparse.js";
+import type { SparseModelSpec } from "../models/spec.js";
+import { checkRuntimeOptions, type RuntimeOptions } from "../runtime/onnx-model.js";
+import type { Quantization } from "../types.js";
+import {
+  Bm25Backend,
+  bm25ModelId,
+  type Bm25BackendOptions,
+  type SparseBackend,
+  type SparseBatchOptions,
+  type SparseSide,
+} from "./sparse-backend.js";
+import { checkTopK, SPLADE_MAX_BATCH_TOKENS, SpladeBackend, type SparseTerm } from "./splade-backend.js";
 import type { SparseVector } from "./sparse-vector.js";
 
-export interface SparseTextEmbeddingOptions extends Bm25BackendOptions {
-  /** A sparse model id: "bm25" (or FastEmbed's name "Qdrant/bm25"). */
+/** Options of {@link SparseTextEmbedding.create}. BM25 reads its own; SPLADE models read the rest. */
+export interface SparseTextEmbeddingOptions extends Bm25BackendOptions, RuntimeOptions {
+  /**
+   * "bm25" (or FastEmbed's name "Qdrant/bm25"), a registered SPLADE model id (see
+   * `SPARSE_MODEL_IDS`), or the path of a local SPLADE folder (config.json *ForMaskedLM).
+   */
   readonly model: string;
   /** Texts per backend call, and the size of the arrays `embed()` yields. Default 256. */
   readonly batchSize?: number;
+  /** SPLADE: padded tokens per runtime call (the logits are tokens x vocabulary floats). Default 512. */
+  readonly maxBatchTokens?: number;
+  /** SPLADE: cut inputs longer than the model's window (default true) or fail with `input_too_long`. */
+  readonly truncate?: boolean;
+  /** SPLADE: keep only the k largest weights of each vector. Default: all. */
+  readonly topK?: number;
+  /** SPLADE: which weight file to run. Default "fp32". */
+  readonly quantization?: Quantization;
+  /** SPLADE: hub revision. Default the registry's. */
+  readonly revision?: string;
+  /** SPLADE: model cache and hub settings. Default: from the environment. */
+  readonly store?: Partial<StoreConfig>;
 }
 
+/** Options of one call; each overrides the model's default for that call. */
 export interface SparseCallOptions {
+  /** Texts per backend call (and per array `embed()` yields). */
   readonly batchSize?: number;
+  /** SPLADE: cut over-long inputs (true) or fail with `input_too_long` (false). */
+  readonly truncate?: boolean;
+  /** SPLADE: keep only the k largest weights of each vector. */
+  readonly topK?: number;
 }
 
 type Input = Iterable<unknown> | AsyncIterable<unknown>;
@@ -33,8 +70,11 @@ function checkBatchSize(value: unknown, field: string): number | undefined {
   return value;
 }
 
+/** Sparse vectors from BM25 or a SPLADE model: create one with {@link SparseTextEmbedding.create}. */
 export class SparseTextEmbedding {
   readonly modelId: string;
+  /** The SPLADE model's facts (window, vocabulary, query encoder); undefined for BM25. */
+  readonly spec: SparseModelSpec | undefined;
   private readonly backend: SparseBackend;
   private readonly batchSize: number;
   private disposing: Promise<void> | undefined;
@@ -42,6 +82,7 @@ export class SparseTextEmbedding {
   private constructor(backend: SparseBackend, batchSize: number) {
     this.backend = backend;
     this.modelId = backend.modelId;
+    this.spec = backend instanceof SpladeBackend ? backend.spec : undefined;
     this.batchSize = batchSize;
   }
 
@@ -52,8 +93,56 @@ export class SparseTextEmbedding {
       });
     }
     const batchSize = checkBatchSize(options.batchSize, "batchSize") ?? 256;
-    const { model, batchSize: _b, ...backendOptions } = options;
-    return new SparseTextEmbedding(createSparseBackend(model, backendOptions), batchSize);
+    const bm25 = bm25ModelId(options.model);
+    if (bm25 !== undefined) {
+      const { k, b, avgLen, maxTokenLength, disableStemmer } = options;
+      const bm25Options: Bm25BackendOptions = {
+        ...(k !== undefined ? { k } : {}),
+        ...(b !== undefined ? { b } : {}),
+        ...(avgLen !== undefined ? { avgLen } : {}),
+        ...(maxTokenLength !== undefined ? { maxTokenLength } : {}),
+        ...(disableStemmer !== undefined ? { disableStemmer } : {}),
+      };
+      return new SparseTextEmbedding(new Bm25Backend(bm25, bm25Options), batchSize);
+    }
+    checkRuntimeOptions(options);
+    const topK = checkTopK(options.topK);
+    const maxBatchTokens = checkBatchSize(options.maxBatchTokens, "maxBatchTokens") ?? SPLADE_MAX_BATCH_TOKENS;
+    if (options.truncate !== undefined && typeof options.truncate !== "boolean") {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `truncate must be a boolean, got ${JSON.stringify(options.truncate)}`,
+        {
+          field: "truncate",
+          value: options.truncate,
+        },
+      );
+    }
+    const resolved = await resolveSparseModelFiles({
+      model: options.model,
+      quantization: options.quantization ?? "fp32",
+      store: storeConfigFromEnv(undefined, options.store ?? {}),
+      ...(options.revision !== undefined ? { revision: options.revision } : {}),
+    });
+    const backend = await SpladeBackend.load(
+      resolved,
+      { batchSize: 32, maxBatchTokens, truncate: options.truncate ?? true, topK },
+      options,
+    );
+    return new SparseTextEmbedding(backend, batchSize);
+  }
+
+  /** A SPLADE vector's terms in index order, `[{token, value}]`; BM25 term ids are hashes and cannot be decoded. */
+  decode(vector: SparseVector): SparseTerm[] {
+    this.assertLive();
+    if (!(this.backend instanceof SpladeBackend)) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `decode() needs a SPLADE model; ${this.modelId} term ids are hashes of words, not vocabulary ids`,
+        { field: "model", model: this.modelId },
+      );
+    }
+    return this.backend.decode(vector);
   }
 
   /** Embeds documents; one sparse vector per text, in input order, indices ascending. */
@@ -105,17 +194,19 @@ export class SparseTextEmbedding {
       try {
         assertTextInput(value, `inputs[${index}]`);
       } catch (e) {
-        if (batch.length > 0) yield await this.backend.embedBatch(batch, "document");
+        if (batch.length > 0)
+          yield await this.backend.embedBatch(batch, "document", this.call(options, index - batch.length));
         throw e;
       }
       index++;
       batch.push(value);
       if (batch.length === size) {
-        yield await this.backend.embedBatch(batch, "document");
+        yield await this.backend.embedBatch(batch, "document", this.call(options, index - batch.length));
         batch = [];
       }
     }
-    if (batch.length > 0 && !this.disposing) yield await this.backend.embedBatch(batch, "document");
+    if (batch.length > 0 && !this.disposing)
+      yield await this.backend.embedBatch(batch, "document", this.call(options, index - batch.length));
   }
 
   /** Releases the backend; later calls throw a `disposed` error. */
@@ -133,8 +224,23 @@ export class SparseTextEmbedding {
     const size = checkBatchSize(options.batchSize, "batchSize") ?? this.batchSize;
     const out: SparseVector[] = [];
     for (let i = 0; i < texts.length; i += size)
-      out.push(...(await this.backend.embedBatch(texts.slice(i, i + size), side)));
+      out.push(...(await this.backend.embedBatch(texts.slice(i, i + size), side, this.call(options, i))));
     return out;
+  }
+
+  private call(options: SparseCallOptions, firstIndex: number): SparseBatchOptions {
+    const topK = checkTopK(options.topK);
+    if (options.truncate !== undefined && typeof options.truncate !== "boolean") {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `truncate must be a boolean, got ${JSON.stringify(options.truncate)}`,
+        {
+          field: "truncate",
+          value: options.truncate,
+        },
+      );
+    }
+    return { truncate: options.truncate, topK, firstIndex };
   }
 
   private assertLive(): void {

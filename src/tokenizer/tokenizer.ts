@@ -82,6 +82,8 @@ export interface TextTokenizer {
   /** The tokens of a text, special tokens included, without truncation. */
   tokens(text: string): Promise<TextTokens>;
   decode(ids: readonly number[], skipSpecialTokens: boolean): Promise<string>;
+  /** The vocabulary string of a token id ("##ing", "[CLS]"), or undefined when the id is outside the vocabulary. */
+  idToToken(id: number): string | undefined;
   readonly vocabSize: number;
   dispose(): void;
 }
@@ -248,6 +250,9 @@ export function loadTokenizer(path: string): TextTokenizer {
         offsets: Array.from(enc.segments!, (_, i): [number, number] => [o[2 * i]!, o[2 * i + 1]!]),
         special: Array.from(enc.segments!, (s) => s < 0),
       };
+    },
+    idToToken(id) {
+      return full.idToToken(id) ?? undefined;
     },
     decode(ids, skipSpecialTokens) {
       return full.decode(Array.from(ids), skipSpecialTokens);
