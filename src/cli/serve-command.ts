@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { TextEmbedding } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
@@ -21,7 +21,10 @@ import {
   type ServerConfig,
   type ServerConfigInput,
 } from "../server/server-config.js";
-import { modelOptionsFor, startServer } from "../server/server.js";
+import { isSparseModelName as isSparseModel } from "../hub/resolve-sparse.js";
+import { modelOptionsFor, startServer, type RunningServer } from "../server/server.js";
+import { startSparseServer } from "../server/sparse-server.js";
+import { SparseTextEmbedding } from "../sparse/sparse-text-embedding.js";
 import type { CliContext } from "./common.js";
 
 type Kind = "string" | "int" | "number" | "bool" | "list";
@@ -305,6 +308,28 @@ function packageVersion(): string {
   return "unknown";
 }
 
+async function serveDense(config: ServerConfig, store: StoreConfig, logger: Logger): Promise<RunningServer> {
+  const model = await TextEmbedding.create({ ...modelOptionsFor(config), store });
+  return startServer({ config, model, logger, version: packageVersion() }).catch(async (e: unknown) => {
+    await model.dispose();
+    throw listenError(e, config);
+  });
+}
+
+/** A SPLADE model (registry id or local masked-LM folder): TEI's /embed_sparse. */
+async function serveSparse(config: ServerConfig, store: StoreConfig, logger: Logger): Promise<RunningServer> {
+  const model = await SparseTextEmbedding.create({
+    model: config.model,
+    quantization: config.quantization,
+    store,
+    ...(config.threads !== undefined ? { intraOpThreads: config.threads } : {}),
+  });
+  return startSparseServer({ config, model, logger, version: packageVersion() }).catch(async (e: unknown) => {
+    await model.dispose();
+    throw listenError(e, config);
+  });
+}
+
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<number> {
   const settings = resolveServeSettings(argv, ctx.env);
   if (settings === "help") {
@@ -317,11 +342,9 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
     { model: config.model, quantization: config.quantization, cacheDir: store.cacheDir, offline: store.offline },
     "loading model",
   );
-  const model = await TextEmbedding.create({ ...modelOptionsFor(config), store });
-  const running = await startServer({ config, model, logger, version: packageVersion() }).catch(async (e: unknown) => {
-    await model.dispose();
-    throw listenError(e, config);
-  });
+  const running = (await isSparseModel(config.model))
+    ? await serveSparse(config, store, logger)
+    : await serveDense(config, store, logger);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off("SIGTERM", stop);

@@ -156,3 +156,15 @@ export async function resolveSparseModelFiles(request: ResolveRequest): Promise<
     quantization,
   };
 }
+
+/**
+ * Whether `model` names a sparse model: a sparse registry id, "bm25", or a folder whose
+ * config.json architecture is *ForMaskedLM. For edges (the CLI, the server) that pick the engine.
+ */
+export async function isSparseModelName(model: string): Promise<boolean> {
+  if (isSparseEncoderId(model) || /^(qdrant\/)?bm25$/i.test(model)) return true;
+  if (isModelId(model) || !(await isDirectory(model))) return false;
+  const config = await readJsonObject(join(model, "config.json"));
+  const architectures = Array.isArray(config?.["architectures"]) ? (config["architectures"] as unknown[]) : [];
+  return architectures.some((a) => String(a).endsWith("ForMaskedLM"));
+}

@@ -153,3 +153,19 @@ export type OpenAIEmbeddingRequest = z.output<typeof openaiEmbeddingRequest>;
 export type TokenizeRequest = z.output<typeof tokenizeRequest>;
 export type DecodeRequest = z.output<typeof decodeRequest>;
 export type TokenizeResponse = z.output<typeof tokenizeResponse>;
+
+/** TEI's POST /embed_sparse request. */
+export const embedSparseRequest = z
+  .object({
+    inputs: texts.describe("A text, or a list of texts (split into batches server-side)."),
+    truncate: z
+      .boolean()
+      .nullish()
+      .describe("Cut inputs over the model's token limit instead of refusing them. Default false (--auto-truncate)."),
+  })
+  .meta({ id: "EmbedSparseRequest" });
+
+/** TEI's /embed_sparse answer: per input, its non-zero entries in index order. */
+export const embedSparseResponse = z
+  .array(z.array(z.object({ index: z.number().int(), value: z.number() })))
+  .meta({ id: "EmbedSparseResponse" });

@@ -12,7 +12,7 @@ import { assertTextInput } from "../embed/validate-input.js";
 import { resolveSparseModelFiles } from "../hub/resolve-sparse.js";
 import type { SparseModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, type RuntimeOptions } from "../runtime/onnx-model.js";
-import type { Quantization } from "../types.js";
+import type { Encoding, Quantization } from "../types.js";
 import {
   Bm25Backend,
   bm25ModelId,
@@ -130,6 +130,32 @@ export class SparseTextEmbedding {
       options,
     );
     return new SparseTextEmbedding(backend, batchSize);
+  }
+
+  /**
+   * SPLADE, for request batchers (the server): tokenizes texts, cut to the window when
+   * `truncate` is set, else an `input_too_long` error naming the first over-long text.
+   */
+  async encode(texts: readonly string[], options: { truncate: boolean }): Promise<Encoding[]> {
+    this.assertLive();
+    return this.splade().encode(texts, options.truncate);
+  }
+
+  /** SPLADE, for request batchers: runs encodings already packed into one batch as one runtime call. */
+  embedPacked(encodings: readonly Encoding[]): Promise<SparseVector[]> {
+    this.assertLive();
+    return this.splade().runPacked(encodings);
+  }
+
+  private splade(): SpladeBackend {
+    if (!(this.backend instanceof SpladeBackend)) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `${this.modelId} has no model to run; encode()/embedPacked() need a SPLADE model`,
+        { field: "model", model: this.modelId },
+      );
+    }
+    return this.backend;
   }
 
   /** A SPLADE vector's terms in index order, `[{token, value}]`; BM25 term ids are hashes and cannot be decoded. */

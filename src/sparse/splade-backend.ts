@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { tooLongError } from "../embed/encoder.js";
-import { execute } from "../engine/execute.js";
+import { execute, onePackedBatch } from "../engine/execute.js";
 import { planBatches } from "../engine/plan-batches.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { ResolvedSparseModel } from "../hub/resolve-sparse.js";
@@ -164,6 +164,11 @@ export class SpladeBackend implements SparseBackend {
       { batchSize: this.options.batchSize, maxBatchTokens: this.options.maxBatchTokens },
     );
     return execute({ model: this.model, encodings, plan, head: { kind: "sparse", topK } });
+  }
+
+  /** Runs encodings already packed into one batch (by a request batcher) as one runtime call. */
+  runPacked(encodings: readonly Encoding[]): Promise<SparseVector[]> {
+    return execute({ model: this.model, encodings, plan: onePackedBatch(encodings.length), head: { kind: "sparse" } });
   }
 
   /** Doc-only query side: each distinct non-special token, weighted by the IDF table (absent: dropped). */
