@@ -7,6 +7,8 @@ import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embeddin
 import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
 import type { PromptName, Quantization } from "../types.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, type CliContext } from "./common.js";
+import { isSparseModelName } from "../hub/resolve-sparse.js";
+import { DEFAULT_SPARSE_MODEL, embedSparse } from "./embed-sparse.js";
 import { NpyWriter } from "./npy-writer.js";
 import { OutputFile, outputError } from "./output-file.js";
 import { createProgress } from "./progress.js";
@@ -29,6 +31,10 @@ Options:
       --dimensions N       Matryoshka: keep the first N components (renormalized)
       --batch-size N       texts per runtime call (default 64)
       --no-truncate        fail on inputs longer than the model's limit instead of cutting them
+      --sparse             sparse vectors, one JSON line per text: {"index","id","indices","values"}
+                           (default model ${DEFAULT_SPARSE_MODEL}; also chosen by --model bm25 or a
+                           SPLADE model id or folder)
+      --top-k N            sparse: keep the N largest weights of each vector
 ${commonModelOptions.help}`;
 
 interface Sink {
@@ -129,6 +135,8 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
       dimensions: { type: "string" },
       "batch-size": { type: "string" },
       "no-truncate": { type: "boolean", default: false },
+      sparse: { type: "boolean", default: false },
+      "top-k": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -140,6 +148,28 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
   if (prompt !== undefined && !["query", "passage", "symmetric"].includes(prompt)) {
     ctx.stderr.write(`embedkit embed: --prompt must be query, passage or symmetric, got "${prompt}"\n`);
     return 2;
+  }
+  const sparse = values.sparse || (values.model !== undefined && (await isSparseModelName(values.model)));
+  if (sparse) {
+    if (positionals.length === 0 && values.input !== undefined) await checkInputPath(values.input);
+    const base = modelOptionsFrom({ ...values, model: values.model ?? DEFAULT_SPARSE_MODEL }, ctx);
+    return embedSparse(
+      {
+        options: {
+          ...base,
+          model: base.model ?? DEFAULT_SPARSE_MODEL,
+          truncate: !values["no-truncate"],
+          ...(values["batch-size"] !== undefined ? { batchSize: intFlag("--batch-size", values["batch-size"]) } : {}),
+        },
+        records:
+          positionals.length > 0
+            ? positionals.map((text, i) => ({ text, where: `text ${i + 1} of the command line` }))
+            : readInputs(values.input, { textField: values["text-field"]!, idField: values["id-field"]! }, ctx.stdin),
+        output: values.output,
+        topK: values["top-k"] !== undefined ? intFlag("--top-k", values["top-k"]) : undefined,
+      },
+      ctx,
+    );
   }
   // Everything that can be checked without the model is checked before it loads.
   const options: TextEmbeddingOptions = {

@@ -16,7 +16,7 @@ import {
   type Bm25Parameters,
 } from "./bm25-vectors.js";
 import { SPARSE_ENCODER_IDS } from "../models/sparse-registry.js";
-import type { SparseVector } from "./sparse-vector.js";
+import { pruneTopK, type SparseVector } from "./sparse-vector.js";
 
 export type SparseSide = "document" | "query";
 
@@ -80,8 +80,9 @@ export class Bm25Backend implements SparseBackend {
       : texts.map((t) => bm25DocumentVector(this.analyzer.analyze(t), this.parameters));
   }
 
-  async embedBatch(texts: readonly string[], side: SparseSide): Promise<SparseVector[]> {
-    return this.embedSync(texts, side);
+  async embedBatch(texts: readonly string[], side: SparseSide, call: SparseBatchOptions = {}): Promise<SparseVector[]> {
+    const out = this.embedSync(texts, side);
+    return call.topK === undefined ? out : out.map((v) => pruneTopK(v, call.topK));
   }
 
   async dispose(): Promise<void> {}

@@ -27,3 +27,16 @@ export function sparseDot(a: SparseVector, b: SparseVector): number {
   }
   return sum;
 }
+
+/** The k largest weights of `v` (equal weights keep the smaller index), still sorted by index. */
+export function pruneTopK(v: SparseVector, k: number | undefined): SparseVector {
+  if (k === undefined || v.indices.length <= k) return v;
+  const order = Array.from(v.indices.keys())
+    .sort((a, b) => v.values[b]! - v.values[a]! || v.indices[a]! - v.indices[b]!)
+    .slice(0, k)
+    .sort((a, b) => a - b);
+  return {
+    indices: Uint32Array.from(order, (i) => v.indices[i]!),
+    values: Float32Array.from(order, (i) => v.values[i]!),
+  };
+}
