@@ -84,6 +84,7 @@ export const SPARSE_MODELS = {
 
 export type SparseModelId = keyof typeof SPARSE_MODELS;
 
+/** The ids SparseTextEmbedding.create() accepts. */
 export const SPARSE_MODEL_IDS = Object.keys(SPARSE_MODELS) as SparseModelId[];
 
 export function isSparseModelId(id: string): id is SparseModelId {

@@ -9,6 +9,7 @@ import { assertTextInput } from "../embed/validate-input.js";
 import { createSparseBackend, type Bm25BackendOptions, type SparseBackend, type SparseSide } from "./sparse-backend.js";
 import type { SparseVector } from "./sparse-vector.js";
 
+/** Options of {@link SparseTextEmbedding.create}: the model and, for BM25, its parameters. */
 export interface SparseTextEmbeddingOptions extends Bm25BackendOptions {
   /** A sparse model id: "bm25" (or FastEmbed's name "Qdrant/bm25"). */
   readonly model: string;
@@ -16,7 +17,9 @@ export interface SparseTextEmbeddingOptions extends Bm25BackendOptions {
   readonly batchSize?: number;
 }
 
+/** Per-call options of SparseTextEmbedding. */
 export interface SparseCallOptions {
+  /** Texts per backend call, and the size of the arrays `embed()` yields. Default: the engine's. */
   readonly batchSize?: number;
 }
 
@@ -33,7 +36,12 @@ function checkBatchSize(value: unknown, field: string): number | undefined {
   return value;
 }
 
+/**
+ * The sparse engine: one sparse vector (ascending term ids and their weights) per text, for
+ * documents (embedAll, passageEmbed, streaming embed) or queries (queryEmbed).
+ */
 export class SparseTextEmbedding {
+  /** The model id as given to create(). */
   readonly modelId: string;
   private readonly backend: SparseBackend;
   private readonly batchSize: number;
@@ -45,6 +53,7 @@ export class SparseTextEmbedding {
     this.batchSize = batchSize;
   }
 
+  /** Opens a sparse model; `{ model: "bm25" }` needs no files. Bad options are `invalid_option`. */
   static async create(options: SparseTextEmbeddingOptions): Promise<SparseTextEmbedding> {
     if (options === null || typeof options !== "object" || typeof options.model !== "string") {
       throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, 'model must be a sparse model id, e.g. "bm25"', {
