@@ -6,7 +6,10 @@
  */
 import { Converter, ReflectionKind, UnknownType } from "typedoc";
 
-const TABLES = { MODELS: "{ readonly [id in ModelId]: ModelSpec }" };
+const TABLES = {
+  MODELS: "{ readonly [id in ModelId]: ModelSpec }",
+  SPARSE_MODELS: "{ readonly [id in SparseModelId]: SparseModelSpec }",
+};
 
 /** @param {import("typedoc").Application} app */
 export function load(app) {

@@ -98,6 +98,7 @@ export interface InputTooLongDetails extends ErrorDetails {
   readonly index: number;
   /** Its tokens (special tokens and prompt included) before any truncation. */
   readonly tokens: number;
+  /** The most tokens allowed: the model's window, or a lower limit set by the call or the server (`maxInputTokens`). */
   readonly maxTokens: number;
 }
 

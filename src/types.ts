@@ -55,7 +55,9 @@ export interface TokenEmbeddings {
 
 /** A sparse vector (SPLADE, BM25): non-zero entries only, sorted by index. */
 export interface SparseVector {
+  /** The ids (for SPLADE, vocabulary ids) of the non-zero entries, ascending. */
   readonly indices: Uint32Array;
+  /** The weight of each entry, in the order of `indices` (same length). */
   readonly values: Float32Array;
 }
 

@@ -7,8 +7,11 @@
 export interface Chunk {
   /** Position of the chunk in its document, from 0. */
   readonly index: number;
+  /** The chunk's text: `document.slice(start, end)`. */
   readonly text: string;
+  /** Offset of the chunk's first UTF-16 code unit in the document. */
   readonly start: number;
+  /** Offset just past the chunk's last UTF-16 code unit in the document (exclusive). */
   readonly end: number;
   /** Tokens of the document inside the chunk (special tokens not counted); at most `size`. */
   readonly tokens: number;
@@ -16,7 +19,9 @@ export interface Chunk {
 
 /** A chunk with the range of the document's tokens it holds: tokens `[tokenStart, tokenEnd)`. */
 export interface ChunkSpan extends Chunk {
+  /** Index of the chunk's first token among the document's content tokens ({@link DocumentTokens}). */
   readonly tokenStart: number;
+  /** Index just past the chunk's last content token (exclusive); `tokenEnd - tokenStart === tokens`. */
   readonly tokenEnd: number;
 }
 
@@ -31,6 +36,7 @@ export type ChunkBy = "tokens" | "sentences" | "paragraphs" | "markdown";
 
 export const CHUNK_BY: readonly ChunkBy[] = ["tokens", "sentences", "paragraphs", "markdown"];
 
+/** How to split documents into chunks; every field is optional. */
 export interface ChunkOptions {
   /** Default "sentences". */
   readonly by?: ChunkBy;
@@ -51,7 +57,9 @@ export interface ChunkOptions {
  * tokens), in order; token i covers UTF-16 `[starts[i], ends[i])` of the document.
  */
 export interface DocumentTokens {
+  /** Per content token, the UTF-16 offset of its first code unit in the document. */
   readonly starts: Int32Array;
+  /** Per content token, the UTF-16 offset just past its last code unit (exclusive). */
   readonly ends: Int32Array;
 }
 

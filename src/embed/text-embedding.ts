@@ -69,6 +69,7 @@ export interface DetailedEmbeddings extends EncodedWindow {}
 
 /** One text as the model's tokenizer sees it, from tokenize(); arrays indexed by token. */
 export interface TokenizedText {
+  /** The token ids, special and prompt tokens included, never truncated. */
   readonly ids: Int32Array;
   /**
    * Token i covers the UTF-16 code units `[offsets[2i], offsets[2i+1])` of the text given (the

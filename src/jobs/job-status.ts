@@ -9,26 +9,58 @@ import { jobOutputDir } from "./files-sink.js";
 import { jobKeys, jobSpecSchema, QUEUE_NAME, unitJobId, type JobSpec } from "./job-spec.js";
 import { connectRedis, type RedisClient, type RedisTarget } from "./redis-connection.js";
 
+/** A unit that failed for good (its tries used up, or its input itself is bad). */
 export interface FailedUnit {
+  /** The unit's number in the job, from 0 (its file is `unit-<number, 6 digits>.jsonl`). */
   readonly unit: number;
+  /** The error's code (an {@link ErrorCode}), or "unknown" when the failure carried none. */
   readonly code: string;
+  /** The error's message. */
   readonly message: string;
+  /** The error's structured details (e.g. the bad record's shard, line and position). */
   readonly details: ErrorDetails;
 }
 
+/** A job's progress, from {@link getJobStatus}. */
 export interface JobStatus {
+  /** The job's id. */
   readonly jobId: string;
   /** submitting | running | done | done_with_failures | cancelled */
   readonly state: "submitting" | "running" | "done" | "done_with_failures" | "cancelled";
+  /** The model id the job embeds with. */
   readonly model: string;
+  /** The folder the job's manifest and unit files are written to, `<sink>/<jobId>`. */
   readonly output: string;
-  readonly units: { readonly total: number; readonly done: number; readonly failed: number; readonly pending: number };
-  readonly records: { readonly total: number; readonly done: number };
-  readonly tokens: { readonly total: number; readonly done: number };
+  /** The job's units, each counted once. */
+  readonly units: {
+    /** Units in the job. */
+    readonly total: number;
+    /** Units whose file is written. */
+    readonly done: number;
+    /** Units failed for good (see `failedUnits`). */
+    readonly failed: number;
+    /** Units neither done nor failed: waiting, running or to be retried. */
+    readonly pending: number;
+  };
+  /** The job's records. */
+  readonly records: {
+    /** Records in all shards. */
+    readonly total: number;
+    /** Records of the units done. */
+    readonly done: number;
+  };
+  /** The job's tokens (each record capped at the model's window). */
+  readonly tokens: {
+    /** Tokens of all records. */
+    readonly total: number;
+    /** Tokens of the units done. */
+    readonly done: number;
+  };
   /** Tokens per second since the first unit started (0 before any unit finished). */
   readonly tokensPerSecond: number;
   /** Seconds left at that rate (null when unknown). */
   readonly etaSeconds: number | null;
+  /** The units failed for good, by unit number. */
   readonly failedUnits: readonly FailedUnit[];
 }
 
@@ -61,6 +93,7 @@ export function parseFailure(unit: number, raw: string): FailedUnit {
   }
 }
 
+/** Reads a job's state and counts from Redis; throws `job_not_found` when no such job is there. */
 export async function getJobStatus(target: RedisTarget & { readonly jobId: string }): Promise<JobStatus> {
   return withRedis(target, async (redis) => {
     const spec = await readJobSpec(redis, target.jobId);

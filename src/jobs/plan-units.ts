@@ -22,7 +22,16 @@ export interface UnitPlan {
   readonly records: number;
   readonly tokens: number;
   /** Records that could not be parsed (their units will fail with the record's position). */
-  readonly badRecords: { position: number; shard: string; line: number; message: string }[];
+  readonly badRecords: {
+    /** The record's position in the job, from 0 (across all shards, in order). */
+    position: number;
+    /** Path of the shard that holds it. */
+    shard: string;
+    /** Its line in that shard, from 1. */
+    line: number;
+    /** Why it could not be parsed. */
+    message: string;
+  }[];
 }
 
 const COUNT_BATCH = 256;

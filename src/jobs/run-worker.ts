@@ -20,6 +20,7 @@ import { readJobSpec } from "./job-status.js";
 import { connectRedis, type RedisTarget } from "./redis-connection.js";
 import { serveMetrics, WorkerMetrics } from "./worker-metrics.js";
 
+/** What {@link runWorker} needs: the Redis to use (`url`, `waitMs`), and how to take and run units. */
 export interface RunWorkerOptions extends RedisTarget {
   /** Units computed at once by this process. Default 1 (the runtime already uses every core). */
   readonly concurrency?: number;
@@ -33,12 +34,15 @@ export interface RunWorkerOptions extends RedisTarget {
   readonly model?: Omit<TextEmbeddingOptions, "model" | "quantization" | "dimensions" | "truncate">;
   /** Serve Prometheus metrics on this port (0: any free port). Default: none. */
   readonly metricsPort?: number;
+  /** Address the metrics server listens on, when metricsPort is given. Default "127.0.0.1". */
   readonly metricsHost?: string;
   /** One line per event (unit start / done / failed, drain). */
   readonly log?: (line: string) => void;
 }
 
+/** A running worker, from {@link runWorker}. */
 export interface WorkerHandle {
+  /** This process's live counters (units by outcome, records, tokens, busy seconds), as served at /metrics. */
   readonly metrics: WorkerMetrics;
   /** The /metrics URL, when metricsPort was given. */
   readonly metricsUrl: string | undefined;
@@ -60,6 +64,11 @@ function asEmbedkitError(e: unknown): EmbedkitError {
   return new EmbedkitError(ERROR_CODES.RUNTIME_FAILURE, (e as Error)?.message ?? String(e), {});
 }
 
+/**
+ * Starts a worker that takes units of any job from the queue, embeds them and writes one file per
+ * unit under the job's sink folder. Resolves once it is connected and listening; call close()
+ * on the handle to drain and stop.
+ */
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle> {
   const log = options.log ?? ((): void => undefined);
   const lockDuration = options.lockDurationMs ?? 30_000;

@@ -14,6 +14,7 @@ import { jobKeys, QUEUE_NAME, unitJobId, type JobSpec, type UnitData } from "./j
 import { planUnits, type UnitPlan } from "./plan-units.js";
 import { connectRedis, type RedisTarget } from "./redis-connection.js";
 
+/** What {@link submitJob} needs: the Redis to use (`url`, `waitMs`), the inputs, the sink and the model. */
 export interface SubmitJobOptions extends RedisTarget {
   /** Input shards: JSON lines (.jsonl/.ndjson) or plain text, one record per line. */
   readonly inputs: readonly string[];
@@ -21,8 +22,11 @@ export interface SubmitJobOptions extends RedisTarget {
   readonly sink: string;
   /** Model options as for TextEmbedding.create (model, quantization, store, dimensions, truncate). */
   readonly model?: TextEmbeddingOptions;
+  /** The model's prompt to put in front of every text (e.g. "passage"). Default: none, texts as given. */
   readonly promptName?: PromptName;
+  /** JSON lines: the field of each object that holds its text (a line may also be a bare string). Default "text". */
   readonly textField?: string;
+  /** JSON lines: the field copied to each output row's `id`; without it a row's id is its job-wide position. Default "id". */
   readonly idField?: string;
   /** Target tokens per unit (a unit holds at least one record). Default 8192. */
   readonly unitTokens?: number;
@@ -34,12 +38,19 @@ export interface SubmitJobOptions extends RedisTarget {
   readonly engine?: TextEmbedding;
 }
 
+/** What {@link submitJob} returns once every unit is on the queue. */
 export interface SubmittedJob {
+  /** The new job's id (12 hex characters), for getJobStatus, retryFailedUnits and cancelJob. */
   readonly jobId: string;
+  /** Units put on the queue. */
   readonly units: number;
+  /** Records in all shards (bad records included). */
   readonly records: number;
+  /** Tokens of all records as the model counts them, each record capped at the model's window. */
   readonly tokens: number;
+  /** Path of the job's manifest, `<sink>/<jobId>/manifest.json`. */
   readonly manifest: string;
+  /** Records that could not be parsed; the units holding them will fail with the record's position. */
   readonly badRecords: UnitPlan["badRecords"];
 }
 
@@ -56,6 +67,12 @@ function positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER
   return value;
 }
 
+/**
+ * Plans the input shards into units, records the job in Redis and puts every unit on the queue
+ * for {@link runWorker} processes to take. Every shard, the model and the sink are checked before
+ * anything is enqueued: a bad option, an unreachable Redis, an unreadable shard or an unwritable
+ * sink throws an {@link EmbedkitError}; records that cannot be parsed are listed in `badRecords`.
+ */
 export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob> {
   const unitTokens = positiveInt(options.unitTokens ?? 8192, "unitTokens");
   const attempts = positiveInt(options.attempts ?? 5, "attempts", 100);

@@ -7,19 +7,47 @@ import type { Pooling, SparseVector } from "../types.js";
 /** A token range [start, end) into one row's real tokens (special tokens included; 0 is the first). */
 export type TokenSpan = readonly [start: number, end: number];
 
+/**
+ * How a graph's output becomes the result of a batch (see {@link TextEmbedding.runHead}); the
+ * runtime applies it where the tensor lives, so only the reduced result crosses threads.
+ */
 export type OutputHead =
   /** One vector per row: CLS, mean or last-token pooling (vectors a graph already pooled pass through). */
-  | { readonly kind: "pooled"; readonly pooling: Pooling }
+  | {
+      /** Which head. */
+      readonly kind: "pooled";
+      /** How the row's token states become one vector; not normalized here. */
+      readonly pooling: Pooling;
+    }
   /** The state of every real (unmasked) token of each row. */
-  | { readonly kind: "tokens" }
+  | {
+      /** Which head. */
+      readonly kind: "tokens";
+    }
   /** The mean state of each given token range; `spans[r]` holds row r's ranges. */
-  | { readonly kind: "spans"; readonly spans: readonly (readonly TokenSpan[])[] }
+  | {
+      /** Which head. */
+      readonly kind: "spans";
+      /** Per row (in batch order), its [start, end) token ranges; a row may have none. */
+      readonly spans: readonly (readonly TokenSpan[])[];
+    }
   /** SPLADE: per row, max over real tokens of log(1 + relu(logit)) over a [batch, seq, vocab] output. */
-  | { readonly kind: "sparse"; readonly topK?: number | undefined }
+  | {
+      /** Which head. */
+      readonly kind: "sparse";
+      /** Keep only this many largest entries per row (a positive integer). Default: every non-zero entry. */
+      readonly topK?: number | undefined;
+    }
   /** Cross-encoder: logits[:, 0], then the activation. */
-  | { readonly kind: "score"; readonly activation: ScoreActivation };
+  | {
+      /** Which head. */
+      readonly kind: "score";
+      /** Applied to each row's first logit. */
+      readonly activation: ScoreActivation;
+    };
 
 export type HeadKind = OutputHead["kind"];
+/** What the score head applies to a logit: "sigmoid" gives 1 / (1 + e^-x), "none" the raw logit. */
 export type ScoreActivation = "sigmoid" | "none";
 
 /** A graph output as the runtime hands it over: row-major data and its dimensions. */
@@ -46,16 +74,24 @@ export type HeadOutput =
 
 /** The states of one row's real tokens: row-major [tokens, dim]. */
 export interface TokenStates {
+  /** `tokens * dim` values; token t's state is `data.subarray(t * dim, (t + 1) * dim)`. */
   readonly data: Float32Array;
+  /** Real (unmasked) tokens of the row, special tokens included. */
   readonly tokens: number;
+  /** Values per token state (the model's hidden size). */
   readonly dim: number;
 }
 
 /** What one row of each head becomes. */
 export interface HeadRow {
+  /** The pooled vector (length: the hidden size), before normalization or truncation to `dimensions`. */
   readonly pooled: Float32Array;
+  /** The states of the row's real tokens. */
   readonly tokens: TokenStates;
+  /** The mean state of each of the row's spans, in the order given (one hidden-size vector each). */
   readonly spans: Float32Array[];
+  /** The row's non-zero weights by vocabulary id. */
   readonly sparse: SparseVector;
+  /** The row's score, after the head's activation. */
   readonly score: number;
 }

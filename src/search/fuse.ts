@@ -15,10 +15,13 @@ import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Hit, HitId } from "./hit.js";
 import { normalizeScores, SCORE_NORMALIZATIONS, type ScoreNormalization } from "./normalize-scores.js";
 
+/** How fuse() combines lists: reciprocal-rank fusion, or a weighted sum of normalized scores. */
 export type FusionMethod = "rrf" | "weighted";
 
+/** Every {@link FusionMethod}, for option parsers. */
 export const FUSION_METHODS: readonly FusionMethod[] = ["rrf", "weighted"];
 
+/** Options of {@link fuse}. */
 export interface FuseOptions {
   /** Default "rrf". */
   readonly method?: FusionMethod;

@@ -5,10 +5,16 @@
  *   z-score: (s - mean) / std (population std); a list whose scores are all equal maps to 0
  *   none:    scores as given
  */
+/** How scores are rescaled before a weighted fusion: to [0, 1], to mean 0 / sd 1, or not at all. */
 export type ScoreNormalization = "min-max" | "z-score" | "none";
 
+/** Every {@link ScoreNormalization}, for option parsers. */
 export const SCORE_NORMALIZATIONS: readonly ScoreNormalization[] = ["min-max", "z-score", "none"];
 
+/**
+ * Rescales one list's scores: `min-max` maps them to [0, 1] (all equal -> all 1), `z-score`
+ * subtracts the mean and divides by the standard deviation (all equal -> all 0), `none` copies them.
+ */
 export function normalizeScores(scores: readonly number[], method: ScoreNormalization): number[] {
   if (method === "none" || scores.length === 0) return [...scores];
   if (method === "min-max") {

@@ -29,6 +29,7 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 /** Distinct tokens whose terms are remembered. */
 const MEMO_LIMIT = 100_000;
 
+/** Options of the FastEmbed-compatible English analyzer. */
 export interface Bm25AnalyzerOptions {
   /** Tokens longer than this many characters are dropped. FastEmbed: 40. */
   readonly maxTokenLength?: number;
@@ -54,7 +55,9 @@ function codePointLength(s: string): number {
 
 /** FastEmbed-compatible English BM25 analyzer: text -> stemmed terms, in text order. */
 export class Bm25Analyzer {
+  /** Tokens longer than this many characters are dropped. */
   readonly maxTokenLength: number;
+  /** Whether stopwords are kept and nothing is stemmed. */
   readonly disableStemmer: boolean;
   private readonly stopwords: ReadonlySet<string>;
   private readonly stemmer: EnglishStemmer | undefined;
@@ -68,6 +71,7 @@ export class Bm25Analyzer {
     this.stemmer = this.disableStemmer ? undefined : new EnglishStemmer();
   }
 
+  /** The terms of a text, in text order (repeats kept): lower-cased, stopwords dropped, stemmed. */
   analyze(text: string): string[] {
     const out: string[] = [];
     for (const token of wordTokens(text)) {

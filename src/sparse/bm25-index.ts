@@ -16,8 +16,10 @@ import { assertTextInput } from "../embed/validate-input.js";
 import { Bm25Analyzer, type Bm25AnalyzerOptions } from "./bm25-analyzer.js";
 import { checkBm25Parameters, termCounts } from "./bm25-vectors.js";
 
+/** A document id in a {@link Bm25Index}: the id given to add(), or the document's position. */
 export type DocumentId = string | number;
 
+/** Options of a {@link Bm25Index}: the BM25 parameters and the analyzer. */
 export interface Bm25IndexOptions extends Bm25AnalyzerOptions {
   /** Term-frequency saturation. Default 1.2. */
   readonly k1?: number;
@@ -27,14 +29,17 @@ export interface Bm25IndexOptions extends Bm25AnalyzerOptions {
   readonly analyzer?: (text: string) => readonly string[];
 }
 
+/** One result of {@link Bm25Index.search}. */
 export interface Bm25Hit {
   /** The document's id: the one given to add(), else its position. */
   readonly id: DocumentId;
   /** Position of the document in insertion order. */
   readonly index: number;
+  /** The BM25 score (sum over the query's distinct terms); higher is better. */
   readonly score: number;
 }
 
+/** Options of {@link Bm25Index.search}. */
 export interface Bm25SearchOptions {
   /** Hits returned at most. Default 10. */
   readonly topK?: number;
@@ -45,8 +50,14 @@ interface Postings {
   tfs: number[];
 }
 
+/**
+ * An in-memory BM25 index for local search: add() documents (strings, id = position, or
+ * `{ id, text }`), then search() a query for the best `topK` documents that share a term with it.
+ */
 export class Bm25Index {
+  /** Term-frequency saturation in use. */
   readonly k1: number;
+  /** Length normalization in use, 0..1. */
   readonly b: number;
   private readonly analyze: (text: string) => readonly string[];
   private readonly postings = new Map<string, Postings>();

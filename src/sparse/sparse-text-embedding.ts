@@ -70,8 +70,13 @@ function checkBatchSize(value: unknown, field: string): number | undefined {
   return value;
 }
 
-/** Sparse vectors from BM25 or a SPLADE model: create one with {@link SparseTextEmbedding.create}. */
+/**
+ * The sparse engine: one sparse vector (ascending term or vocabulary ids and their weights) per
+ * text, from BM25 or a SPLADE model, for documents (embedAll, passageEmbed, streaming embed) or
+ * queries (queryEmbed). Create one with {@link SparseTextEmbedding.create}.
+ */
 export class SparseTextEmbedding {
+  /** The model id as given to create(). */
   readonly modelId: string;
   /** The SPLADE model's facts (window, vocabulary, query encoder); undefined for BM25. */
   readonly spec: SparseModelSpec | undefined;
@@ -86,6 +91,10 @@ export class SparseTextEmbedding {
     this.batchSize = batchSize;
   }
 
+  /**
+   * Opens a sparse model; `{ model: "bm25" }` needs no files, a SPLADE model is resolved from the
+   * cache (downloaded unless offline) or a local folder. Bad options are `invalid_option`.
+   */
   static async create(options: SparseTextEmbeddingOptions): Promise<SparseTextEmbedding> {
     if (options === null || typeof options !== "object" || typeof options.model !== "string") {
       throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, 'model must be a sparse model id, e.g. "bm25"', {
