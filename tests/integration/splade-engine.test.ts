@@ -4,6 +4,9 @@
  * registry model.
  */
 import assert from "node:assert/strict";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { TextEmbedding } from "../../src/embed/text-embedding.js";
@@ -83,6 +86,53 @@ describe("SPLADE engine", () => {
       });
     } finally {
       await local.dispose();
+    }
+  });
+
+  test("doc-only folder (idf.json): queries are tokenized and IDF-weighted, documents run the model", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "embedkit-doc-only-"));
+    try {
+      for (const f of ["config.json", "tokenizer.json", "model.onnx"]) await symlink(join(FOLDER, f), join(dir, f));
+      await writeFile(join(dir, "idf.json"), JSON.stringify({ capital: 3.5, france: 2.25, the: 0.5, "[CLS]": 9 }));
+      const docOnly = await SparseTextEmbedding.create({ model: dir });
+      try {
+        assert.equal(docOnly.spec?.queryEncoder, "idf");
+        const q = await docOnly.queryEmbed("the capital of France, the capital");
+        // distinct non-special tokens with a weight, by vocabulary id; "of" has none and is dropped, [CLS] is special
+        assert.deepEqual(
+          docOnly.decode(q).map((t) => [t.token, t.value]),
+          [
+            ["the", 0.5],
+            ["france", 2.25],
+            ["capital", 3.5],
+          ], // in index order
+        );
+        const [top] = await docOnly.queryEmbed(["the capital of france"], { topK: 1 });
+        assert.deepEqual(
+          docOnly.decode(top!).map((t) => t.token),
+          ["capital"],
+        );
+        const [d] = await docOnly.embedAll(["the capital of france"]);
+        const [want] = await splade.embedAll(["the capital of france"]);
+        assert.deepEqual(Array.from(d!.indices), Array.from(want!.indices));
+      } finally {
+        await docOnly.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a local folder that is not a masked LM: wrong_model_task naming the architectures", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "embedkit-not-mlm-"));
+    try {
+      await writeFile(join(dir, "config.json"), JSON.stringify({ architectures: ["BertModel"], vocab_size: 30522 }));
+      await assert.rejects(
+        SparseTextEmbedding.create({ model: dir }),
+        (e: unknown) => code("wrong_model_task")(e) && /BertModel/.test((e as Error).message),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
