@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   NON_FINITE_OUTPUT: "non_finite_output",
   /** The tokenizer file could not be loaded. */
   TOKENIZER_FAILURE: "tokenizer_failure",
+  /** A model was asked for what its task does not give (a sparse model for dense vectors, or the reverse). */
+  WRONG_MODEL_TASK: "wrong_model_task",
   /** The engine was used after dispose(). */
   DISPOSED: "disposed",
   /** A task or data file for evaluation is malformed. */

@@ -5,7 +5,11 @@ import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { ModelFile, ModelSpec } from "../models/spec.js";
 import type { Quantization } from "../types.js";
 
-export function onnxFileFor(modelId: string, spec: ModelSpec, quantization: Quantization): ModelFile {
+export function onnxFileFor(
+  modelId: string,
+  spec: { readonly files: Pick<ModelSpec["files"], "onnx"> },
+  quantization: Quantization,
+): ModelFile {
   const file = spec.files.onnx[quantization];
   if (file !== undefined) return file;
   const available = Object.keys(spec.files.onnx);

@@ -7,6 +7,7 @@ import { dirname, relative } from "node:path";
 import type { StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
 import { getModelSpec, isModelId } from "../models/registry.js";
+import type { ModelFile, ModelSource, ModelSpec } from "../models/spec.js";
 import type { Quantization } from "../types.js";
 import { cachedFilePath, modelCacheDir } from "./cache-layout.js";
 import { checkCachedFile, type CachedFileState } from "./cache-check.js";
@@ -79,7 +80,6 @@ function offlineError(
 
 export async function resolveModelFiles(request: ResolveRequest): Promise<ResolvedModel> {
   const quantization = request.quantization ?? "fp32";
-  const { store } = request;
   if (!isModelId(request.model)) {
     if (await isDirectory(request.model)) {
       return resolveLocalModel({ folder: request.model, quantization, ...request.overrides });
@@ -96,6 +96,37 @@ export async function resolveModelFiles(request: ResolveRequest): Promise<Resolv
     );
   }
   const spec = getModelSpec(modelId);
+  const files = await resolveCachedFiles({ ...request, modelId, quantization, record: spec });
+  return { modelId, spec, ...files, quantization };
+}
+
+/** The file facts of a registry record, dense or sparse: where it lives and which files it has. */
+export interface FileRecord {
+  readonly source: ModelSource;
+  readonly files: Pick<ModelSpec["files"], "tokenizer" | "config" | "onnx">;
+}
+
+export interface CachedFilesRequest extends ResolveRequest {
+  readonly modelId: string;
+  readonly quantization: Quantization;
+  readonly record: FileRecord;
+  /** Further files the model needs (an IDF table), checked and downloaded like the tokenizer. */
+  readonly extra?: readonly ModelFile[];
+}
+
+/** Paths of a registry model's files in the cache. */
+export interface CachedFiles {
+  readonly onnxPath: string;
+  readonly tokenizerPath: string;
+  readonly dir: string;
+}
+
+/**
+ * The cache half of resolving a registry model: checks the record's files in the cache and
+ * downloads what is missing (unless offline). Shared by dense and sparse records.
+ */
+export async function resolveCachedFiles(request: CachedFilesRequest): Promise<CachedFiles> {
+  const { store, modelId, quantization, record: spec } = request;
   const onnx = onnxFileFor(modelId, spec, quantization);
   const dir = modelCacheDir(store.cacheDir, modelId);
   const revision = request.revision ?? spec.source.revision;
@@ -104,7 +135,12 @@ export async function resolveModelFiles(request: ResolveRequest): Promise<Resolv
 
   return withModelLock(dir, async () => {
     const manifest = await readManifest(dir);
-    const needed = [spec.files.tokenizer, ...(onnx.externalData ? [onnx.externalData] : []), onnx];
+    const needed = [
+      spec.files.tokenizer,
+      ...(request.extra ?? []),
+      ...(onnx.externalData ? [onnx.externalData] : []),
+      onnx,
+    ];
     const states: CachedFileState[] = [];
     const stamps: ManifestEntry[] = [];
     for (const file of needed) {
@@ -170,12 +206,9 @@ export async function resolveModelFiles(request: ResolveRequest): Promise<Resolv
       }
     }
     return {
-      modelId,
-      spec,
       onnxPath: cachedFilePath(dir, onnx.path),
       tokenizerPath: cachedFilePath(dir, spec.files.tokenizer.path),
       dir,
-      quantization,
     };
   });
 }

@@ -103,6 +103,7 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   input_too_long: REQUEST,
   too_many_inputs: REQUEST,
   invalid_option: REQUEST,
+  wrong_model_task: REQUEST,
   disposed: { teiType: "Unhealthy", openaiStatus: 503, openaiType: "server_error" },
   runtime_failure: SERVER,
   non_finite_output: SERVER,
