@@ -14,6 +14,8 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { TextEmbedding } from "../embed/text-embedding.js";
+import { isRerankerModel } from "../hub/resolve-reranker.js";
+import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import {
   parseServerConfig,
@@ -317,7 +319,11 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
     { model: config.model, quantization: config.quantization, cacheDir: store.cacheDir, offline: store.offline },
     "loading model",
   );
-  const model = await TextEmbedding.create({ ...modelOptionsFor(config), store });
+  // A reranker (registry id, or a folder holding a sequence-classification export) serves the
+  // rerank routes; anything else is an embedding model.
+  const model = (await isRerankerModel(config.model))
+    ? await TextCrossEncoder.create({ ...modelOptionsFor(config), store })
+    : await TextEmbedding.create({ ...modelOptionsFor(config), store });
   const running = await startServer({ config, model, logger, version: packageVersion() }).catch(async (e: unknown) => {
     await model.dispose();
     throw listenError(e, config);

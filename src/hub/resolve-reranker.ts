@@ -152,3 +152,15 @@ export async function resolveRerankerFiles(request: RerankResolveRequest): Promi
   });
   return { modelId: model, spec, quantization, ...files };
 }
+
+/**
+ * Whether `model` names a reranker: a registry reranker id, or a folder whose config.json
+ * declares a sequence-classification architecture (what a cross-encoder export is).
+ */
+export async function isRerankerModel(model: string): Promise<boolean> {
+  if (isRerankModelId(model)) return true;
+  if ((await kind(model)) !== "dir") return false;
+  const config = await readJsonObject(join(model, "config.json")).catch(() => undefined);
+  const archs = config?.["architectures"];
+  return Array.isArray(archs) && archs.some((a) => typeof a === "string" && a.endsWith("ForSequenceClassification"));
+}
