@@ -22,7 +22,6 @@ import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
 import { HybridRetriever } from "./retrievers/hybrid-retriever.js";
 import type { Retriever } from "./retrievers/retriever.js";
 import type { PairScorer } from "./retrievers/pair-scorer.js";
-import { isRerankerModel } from "../hub/resolve-reranker.js";
 import { FUSION_METHODS, type FusionMethod } from "../search/fuse.js";
 
 /** An embedder the command can release when done. */
@@ -192,7 +191,8 @@ const BM25_IDS = ["bm25", "qdrant/bm25"];
 
 /** A cross-encoder as a pair scorer: STS tasks score each pair with the model itself. */
 async function createPairScorer(spec: EmbedderSpec): Promise<PairScorer> {
-  const { TextCrossEncoder } = await import("../index.js");
+  // Loaded on demand, so that importing this module does not load the runtime.
+  const { TextCrossEncoder } = await import("../rerank/text-cross-encoder.js");
   const ce = await TextCrossEncoder.create({
     model: spec.model,
     ...(spec.quantization ? { quantization: spec.quantization } : {}),
@@ -246,7 +246,8 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
   const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
   const results: EvalCommandTaskResult[] = [];
   let embedder: DisposableEmbedder | Retriever | PairScorer | undefined;
-  const isReranker = !isBm25 && (await isRerankerModel(given.model));
+  const isReranker =
+    !isBm25 && (await (await import("../rerank/text-cross-encoder.js")).TextCrossEncoder.isReranker(given.model));
   try {
     for (const task of tasks) {
       const file = resultFilePath(options.outputDir, resultModel, task.name);

@@ -11,7 +11,7 @@ import { resolveBatching, type BatchingOptions } from "../embed/engine-options.j
 import { execute, onePackedBatch } from "../engine/execute.js";
 import { planBatches } from "../engine/plan-batches.js";
 import type { DownloadProgress } from "../hub/download-file.js";
-import { resolveRerankerFiles, type RerankOverrides } from "../hub/resolve-reranker.js";
+import { isRerankerModel, resolveRerankerFiles, type RerankOverrides } from "../hub/resolve-reranker.js";
 import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import type { RerankActivation, RerankModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, loadOnnxModel, type OnnxModel, type RuntimeOptions } from "../runtime/onnx-model.js";
@@ -131,6 +131,14 @@ export class TextCrossEncoder {
       model,
       options,
     );
+  }
+
+  /**
+   * Whether `model` names a reranker: a registry reranker id, or a local folder whose config.json
+   * declares a sequence-classification architecture (a cross-encoder export). Reads no weights.
+   */
+  static isReranker(model: string): Promise<boolean> {
+    return isRerankerModel(model);
   }
 
   /** Most tokens the model accepts per pair, special tokens included. */
