@@ -42,6 +42,6 @@ export type { FuseOptions, FusionMethod, ScoreNormalization, Hit, HitId } from "
 export { TextCrossEncoder } from "./rerank/text-cross-encoder.js";
 export type { TextCrossEncoderOptions, EncodePairsOptions } from "./rerank/text-cross-encoder.js";
 export type { RerankOptions, RerankPairsOptions, RerankResult } from "./rerank/rerank-input.js";
-export { RERANK_MODELS, RERANK_MODEL_IDS, DEFAULT_RERANK_MODEL, getRerankSpec } from "./models/rerank-registry.js";
+export { RERANK_MODEL_IDS, DEFAULT_RERANK_MODEL, getRerankSpec } from "./models/rerank-registry.js";
 export type { RerankModelId } from "./models/rerank-registry.js";
 export type { RerankModelSpec, RerankActivation } from "./models/spec.js";

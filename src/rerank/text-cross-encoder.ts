@@ -63,6 +63,7 @@ export interface EncodePairsOptions {
  * documents for a query or score pairs, and `dispose()` it when done.
  */
 export class TextCrossEncoder {
+  /** Registry id, or the absolute folder path of a local model. */
   readonly modelId: string;
   /** The model's facts: window, activation, files (from the registry or the local folder). */
   readonly spec: RerankModelSpec;
