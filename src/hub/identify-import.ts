@@ -4,15 +4,15 @@
  * the registry's published sha256/size is MODEL_FILE_CORRUPT.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { getModelSpec, MODEL_IDS } from "../models/registry.js";
-import type { ModelFile, ModelSpec } from "../models/spec.js";
+import { getHubRecord, HUB_MODEL_IDS } from "../models/hub-record.js";
+import type { HubRecord, ModelFile } from "../models/spec.js";
 import type { Quantization } from "../types.js";
 import { onnxFileFor } from "./onnx-file-for.js";
 import type { FileDigest } from "./sha256-file.js";
 
 export interface Identified {
   readonly modelId: string;
-  readonly spec: ModelSpec;
+  readonly spec: HubRecord;
   readonly quantization: Quantization;
   readonly onnx: ModelFile;
   readonly by: "explicit" | "sha256";
@@ -25,8 +25,8 @@ interface Match {
 
 function registryMatches(sha256: string): Match[] {
   const out: Match[] = [];
-  for (const modelId of MODEL_IDS) {
-    const spec = getModelSpec(modelId);
+  for (const modelId of HUB_MODEL_IDS) {
+    const spec = getHubRecord(modelId);
     for (const [q, f] of Object.entries(spec.files.onnx) as [Quantization, ModelFile | undefined][]) {
       if (f?.sha256 !== undefined && f.sha256.toLowerCase() === sha256) out.push({ modelId, quantization: q });
     }
@@ -46,7 +46,7 @@ export function identifyImport(
   const details = { file: what, sha256: digest.sha256, size: digest.size, matches: matches.map(describe) };
 
   if (model !== undefined && quantization !== undefined) {
-    const spec = getModelSpec(model);
+    const spec = getHubRecord(model);
     const onnx = onnxFileFor(model, spec, quantization);
     const shaBad = onnx.sha256 !== undefined && onnx.sha256.toLowerCase() !== digest.sha256;
     const sizeBad = onnx.size !== undefined && onnx.size !== digest.size;
@@ -69,10 +69,10 @@ export function identifyImport(
     (m) =>
       (model === undefined || m.modelId === model) && (quantization === undefined || m.quantization === quantization),
   );
-  if (model !== undefined) getModelSpec(model); // UNKNOWN_MODEL for a typo, before anything else
+  if (model !== undefined) getHubRecord(model); // UNKNOWN_MODEL for a typo, before anything else
   if (candidates.length === 1 && candidates[0] !== undefined) {
     const { modelId, quantization: q } = candidates[0];
-    const spec = getModelSpec(modelId);
+    const spec = getHubRecord(modelId);
     return { modelId, spec, quantization: q, onnx: onnxFileFor(modelId, spec, q), by: "sha256" };
   }
   const found =

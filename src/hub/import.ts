@@ -10,7 +10,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { getModelSpec } from "../models/registry.js";
+import { getHubRecord } from "../models/hub-record.js";
 import type { Quantization } from "../types.js";
 import { cachedFilePath, modelCacheDir, PART_SUFFIX, STAGING_DIR } from "./cache-layout.js";
 import { asCacheWriteError } from "./cache-write-error.js";
@@ -111,7 +111,7 @@ async function statOf(path: string): Promise<{ size: number; mtimeMs: number } |
 export async function importModel(request: ImportRequest): Promise<ImportResult> {
   const { store } = request;
   // Validate explicit options before reading a byte.
-  const hinted = request.model !== undefined ? getModelSpec(request.model) : undefined;
+  const hinted = request.model !== undefined ? getHubRecord(request.model) : undefined;
   const hubOnnxPath =
     hinted !== undefined && request.model !== undefined && request.quantization !== undefined
       ? onnxFileFor(request.model, hinted, request.quantization).path

@@ -4,7 +4,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoreConfig } from "../config/schema.js";
-import { getModelSpec, isModelId } from "../models/registry.js";
+import { getHubRecord, isHubModelId } from "../models/hub-record.js";
 import type { ModelFile } from "../models/spec.js";
 import type { Quantization } from "../types.js";
 import { cachedFilePath, MANIFEST_FILE, PART_SUFFIX } from "./cache-layout.js";
@@ -78,11 +78,11 @@ export async function listCachedModels(store: StoreConfig): Promise<CachedModel[
           const m = manifestEntry(manifest, f.path);
           return m ? { ...f, sha256: m.sha256, source: m.source } : f;
         });
-      const registered = isModelId(modelId);
+      const registered = isHubModelId(modelId);
       const quantizations: Quantization[] = [];
       let hasTokenizer = false;
       if (registered) {
-        const spec = getModelSpec(modelId);
+        const spec = getHubRecord(modelId);
         hasTokenizer = await isFile(cachedFilePath(dir, spec.files.tokenizer.path));
         for (const [q, f] of Object.entries(spec.files.onnx) as [Quantization, ModelFile | undefined][]) {
           if (f === undefined || !(await isFile(cachedFilePath(dir, f.path)))) continue;

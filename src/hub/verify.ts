@@ -6,8 +6,8 @@
 import { stat } from "node:fs/promises";
 import type { StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { getModelSpec, isModelId } from "../models/registry.js";
-import type { ModelFile, ModelSpec } from "../models/spec.js";
+import { getHubRecord, isHubModelId } from "../models/hub-record.js";
+import type { HubRecord, ModelFile } from "../models/spec.js";
 import { cachedFilePath, modelCacheDir } from "./cache-layout.js";
 import { manifestEntry, readManifest } from "./manifest.js";
 import { sha256File } from "./sha256-file.js";
@@ -35,7 +35,7 @@ export interface VerifyReport {
 }
 
 /** Every file a registry spec can place in the cache, by repository path. */
-function specFiles(spec: ModelSpec | undefined): Map<string, ModelFile> {
+function specFiles(spec: HubRecord | undefined): Map<string, ModelFile> {
   const out = new Map<string, ModelFile>();
   if (spec === undefined) return out;
   const add = (f: ModelFile | undefined): void => {
@@ -69,7 +69,7 @@ export async function verifyModel(modelId: string, store: StoreConfig): Promise<
       dir,
     });
   }
-  const spec = isModelId(modelId) ? getModelSpec(modelId) : undefined;
+  const spec = isHubModelId(modelId) ? getHubRecord(modelId) : undefined;
   const manifest = await readManifest(dir);
   const fromSpec = specFiles(spec);
   const paths = new Set(manifest?.files.map((f) => f.path) ?? []);

@@ -10,7 +10,9 @@ import { JINA_MODELS } from "./catalog/jina.js";
 import { MINILM_MODELS } from "./catalog/minilm.js";
 import { NOMIC_MODELS } from "./catalog/nomic.js";
 import { isSparseEncoderId } from "./sparse-registry.js";
+import { RERANK_MODELS } from "./catalog/rerank.js";
 import type { ModelSpec } from "./spec.js";
+import { closeIds } from "./suggest.js";
 
 /**
  * All registered models, one family file each under ./catalog/. Insertion order is the order
@@ -40,6 +42,19 @@ export function isModelId(id: string): id is ModelId {
   return Object.prototype.hasOwnProperty.call(MODELS, id);
 }
 
+/**
+ * A registry model used where another task's model is needed (a reranker given to TextEmbedding,
+ * an embedder given to TextCrossEncoder): a typed error naming the class that loads it.
+ */
+export function wrongTask(id: string, task: "embed" | "rerank", useClass: string): EmbedkitError {
+  const what = task === "rerank" ? "a reranker (cross-encoder)" : "an embedding model";
+  return new EmbedkitError(
+    ERROR_CODES.WRONG_MODEL_TASK,
+    `model "${id}" is ${what}, not ${task === "rerank" ? "an embedding model" : "a reranker"}; load it with ${useClass}`,
+    { model: id, task, use: useClass },
+  );
+}
+
 /** The record of a registered model; a typed error naming the close matches otherwise. */
 export function getModelSpec(id: string): ModelSpec {
   if (isModelId(id)) return MODELS[id];
@@ -50,6 +65,7 @@ export function getModelSpec(id: string): ModelSpec {
       { field: "model", model: id, task: "sparse", use: "SparseTextEmbedding" },
     );
   }
+  if (Object.hasOwn(RERANK_MODELS, id)) throw wrongTask(id, "rerank", "TextCrossEncoder");
   const close = suggestModels(id);
   throw new EmbedkitError(
     ERROR_CODES.UNKNOWN_MODEL,
@@ -59,28 +75,7 @@ export function getModelSpec(id: string): ModelSpec {
   );
 }
 
-/** Edit distance between two short strings (model names), for "did you mean" suggestions. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /** Registry ids close to a mistyped one: the name part within a few edits, or containing it (4+ chars). */
 export function suggestModels(id: string): ModelId[] {
-  const needle = (id.toLowerCase().split("/").pop() ?? "").trim();
-  if (needle.length === 0) return [];
-  return MODEL_IDS.filter((m) => {
-    const name = m.toLowerCase().split("/")[1] ?? "";
-    return (
-      editDistance(needle, name) <= Math.max(2, Math.floor(name.length / 6)) ||
-      (needle.length >= 4 && name.includes(needle))
-    );
-  });
+  return closeIds(id, MODEL_IDS);
 }

@@ -127,3 +127,35 @@ export interface SparseModelSpec {
   /** Approximate parameter count in millions. */
   readonly paramsM: number;
 }
+
+/** How a cross-encoder's logit becomes its score: sigmoid into (0, 1), or the raw logit. */
+export type RerankActivation = "sigmoid" | "none";
+
+/**
+ * A cross-encoder (reranker): one record of the rerank table (or read from a local folder). The
+ * model reads `[CLS] query [SEP] document [SEP]` and gives one logit per pair; `files` has the
+ * same layout as a dense model's, so the model store handles both.
+ */
+export interface RerankModelSpec {
+  /** Tags the record as a reranker (a dense {@link ModelSpec} has no `task`). */
+  readonly task: "rerank";
+  /** One line a user reads in `embedkit models list`. */
+  readonly description: string;
+  /** Where the ONNX export lives on the hub. */
+  readonly source: ModelSource;
+  /** Maximum number of tokens per pair, special tokens included. */
+  readonly maxTokens: number;
+  /** What is applied to logits[:, 0]: sigmoid, or none (raw logit). */
+  readonly activation: RerankActivation;
+  /** Files: the tokenizer and one ONNX file per available quantization. fp32 is required. */
+  readonly files: ModelSpec["files"];
+  /** SPDX license id of the weights. */
+  readonly license: string;
+  /** Languages, as ISO 639-1 codes, or ["multilingual"]. */
+  readonly languages: readonly string[];
+  /** Approximate parameter count in millions. */
+  readonly paramsM: number;
+}
+
+/** What the model store needs of any registry record, whatever its task: where it lives and its files. */
+export type HubRecord = Pick<ModelSpec, "source" | "files">;

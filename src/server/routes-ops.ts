@@ -4,11 +4,11 @@
  */
 import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
 import { defineRoute, type Route } from "./pipeline.js";
-import type { RouteDeps } from "./route-deps.js";
+import type { OpsDeps } from "./route-deps.js";
 import { infoResponse } from "./schemas.js";
 
-export function opsRoutes(deps: RouteDeps): Route[] {
-  const { model, config, metrics, service } = deps;
+export function opsRoutes(deps: OpsDeps): Route[] {
+  const { config, metrics, modelInfo: m } = deps;
   return [
     defineRoute({
       method: "GET",
@@ -21,13 +21,13 @@ export function opsRoutes(deps: RouteDeps): Route[] {
       response: infoResponse,
       handle: () => ({
         json: {
-          model_id: config.servedModelName ?? model.modelId,
+          model_id: config.servedModelName ?? m.modelId,
           model_sha: null,
-          model_dtype: { fp32: "float32", fp16: "float16", int8: "int8" }[model.quantization],
-          model_type: { embedding: { pooling: model.spec.pooling } },
-          dimension: model.spec.dim,
+          model_dtype: { fp32: "float32", fp16: "float16", int8: "int8" }[m.quantization],
+          model_type: m.modelType,
+          ...(m.dimension !== undefined ? { dimension: m.dimension } : {}),
           max_concurrent_requests: config.maxConcurrentRequests,
-          max_input_length: service.limits.maxInputTokens,
+          max_input_length: m.maxInputTokens,
           max_batch_tokens: deps.maxBatchTokens,
           max_batch_requests: config.batching ? config.maxBatchSize : 1,
           max_client_batch_size: config.maxClientBatchSize,

@@ -122,8 +122,12 @@ export const infoResponse = z
     model_id: z.string(),
     model_sha: z.string().nullable(),
     model_dtype: z.string(),
-    model_type: z.object({ embedding: z.object({ pooling: z.string() }) }),
-    dimension: z.number().int(),
+    model_type: z.union([
+      z.object({ embedding: z.object({ pooling: z.string() }) }),
+      z.object({ reranker: z.object({ activation: z.string() }) }),
+    ]),
+    /** Absent for a reranker. */
+    dimension: z.number().int().optional(),
     max_concurrent_requests: z.number().int(),
     max_input_length: z.number().int(),
     max_batch_tokens: z.number().int(),
@@ -169,3 +173,57 @@ export const embedSparseRequest = z
 export const embedSparseResponse = z
   .array(z.array(z.object({ index: z.number().int(), value: z.number() })))
   .meta({ id: "EmbedSparseResponse" });
+
+export const teiRerankRequest = z
+  .object({
+    query: z.string().describe("The query every text is scored against."),
+    texts: z.array(z.string()).describe("The texts to rerank."),
+    raw_scores: z
+      .boolean()
+      .nullish()
+      .describe("Return the raw logit instead of the model's activation. Default false."),
+    return_text: z.boolean().nullish().describe("Put each text in its result. Default false."),
+    truncate: z
+      .boolean()
+      .nullish()
+      .describe(
+        "Cut pairs over the model's window longest-first instead of refusing them. Default false (--auto-truncate).",
+      ),
+    truncation_direction: z
+      .enum(["right", "left", "Right", "Left"])
+      .nullish()
+      .describe("Accepted; pairs are cut longest-first."),
+  })
+  .meta({ id: "RerankRequest" });
+
+export const teiRerankResponse = z
+  .array(z.object({ index: z.number().int(), score: z.number(), text: z.string().optional() }))
+  .meta({ id: "RerankResponse" });
+
+export const v1RerankRequest = z
+  .object({
+    model: z.string().nullish().describe("Accepted and ignored (one model per server)."),
+    query: z.string().describe("The query every document is scored against."),
+    documents: z
+      .array(z.union([z.string(), z.object({ text: z.string() })]), {
+        error: "must be an array of strings or of {text} objects",
+      })
+      .describe("The documents to rerank: strings, or objects with a `text` field."),
+    top_n: z.number().int().min(1).nullish().describe("Keep the best N. Default: all."),
+    return_documents: z.boolean().nullish().describe("Put each document in its result. Default false."),
+  })
+  .meta({ id: "V1RerankRequest" });
+
+export const v1RerankResponse = z
+  .object({
+    model: z.string(),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        relevance_score: z.number(),
+        document: z.object({ text: z.string() }).optional(),
+      }),
+    ),
+    usage: z.object({ total_tokens: z.number().int() }),
+  })
+  .meta({ id: "V1RerankResponse" });

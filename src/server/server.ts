@@ -8,17 +8,20 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { TextEmbedding, TextEmbeddingOptions } from "../embed/text-embedding.js";
+import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Encoding } from "../types.js";
 import { Admission } from "./admission.js";
-import { Batcher } from "../engine/batcher.js";
+import { Batcher, type BatcherHooks, type BatcherOptions, type BatchReport } from "../engine/batcher.js";
 import { defaultBatchTokens } from "../engine/token-budget.js";
 import { ConnectionDrain } from "./connection-drain.js";
-import { EmbedService } from "./embed-service.js";
+import { EmbedService, type InputLimits } from "./embed-service.js";
+import { RerankService } from "./rerank-service.js";
+import { rerankRoutes, wrongTaskRoutes } from "./routes-rerank.js";
 import { checkFinite, ModelHealth } from "./model-health.js";
 import { buildOpenApi } from "./openapi.js";
 import { createPipeline, type Route } from "./pipeline.js";
-import type { RouteDeps } from "./route-deps.js";
+import type { OpsDeps, RouteDeps } from "./route-deps.js";
 import { openaiRoutes } from "./routes-openai.js";
 import { opsRoutes } from "./routes-ops.js";
 import { teiRoutes } from "./routes-tei.js";
@@ -27,8 +30,11 @@ import { ServerMetrics } from "./server-metrics.js";
 
 export interface ServerOptions {
   readonly config: ServerConfig;
-  /** An open model; see modelOptionsFor() for the engine options that match the config. */
-  readonly model: TextEmbedding;
+  /**
+   * An open model: an embedder (embedding routes) or a cross-encoder (rerank routes); see
+   * modelOptionsFor() for the engine options that match the config.
+   */
+  readonly model: TextEmbedding | TextCrossEncoder;
   /** Default: pino JSON lines on stdout at config.logLevel. */
   readonly logger?: Logger;
   /** Dispose the model when the server is closed. Default true. */
@@ -79,64 +85,42 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const logger = options.logger ?? pino({ name: "embedkit", level: config.logLevel });
   const metrics = new ServerMetrics();
-  // Every inference call goes through here: NaN/Infinity is an error, and the outcome is the model's health.
-  const runChecked = async (encodings: readonly Encoding[]): Promise<Float32Array[]> => {
-    try {
-      const vectors = await model.embedPacked(encodings);
-      checkFinite(vectors);
-      health.succeeded();
-      return vectors;
-    } catch (e) {
-      health.failed(e);
-      throw e;
-    }
-  };
-  const health = new ModelHealth(async () => {
-    await runChecked(await model.encode(["health check"], { truncate: true }));
-  });
-  const batcher = new Batcher<Float32Array>(
-    runChecked,
-    {
-      maxBatchTokens,
-      maxBatchSize: config.maxBatchSize,
-      maxWaitMs: config.maxWaitMs,
-      crossRequest: config.batching,
-    },
-    {
-      onBatch: (b) => metrics.batch(b),
-      onDropped: (rows) => metrics.dropped.inc({}, rows),
-    },
-  );
-  metrics.watchBatcher(batcher);
-  const service = new EmbedService(
-    model,
-    batcher,
-    {
-      maxClientBatchSize: config.maxClientBatchSize,
-      maxInputChars: config.maxInputChars,
-      maxInputTokens,
-    },
-    (inputs) => metrics.dropped.inc({}, inputs),
-  );
-  const admission = new Admission(config.maxConcurrentRequests, config.maxQueuedInputs);
   let shuttingDown = false;
   let openapi: unknown;
-  const deps: RouteDeps = {
-    model,
-    service,
+  const ops: Omit<OpsDeps, "modelInfo"> = {
     config,
     metrics,
     version: options.version ?? "unknown",
     maxBatchTokens,
-    unhealthy: async () => (shuttingDown ? "the server is shutting down" : await health.check()),
+    unhealthy: async () => (shuttingDown ? "the server is shutting down" : await served.health.check()),
     openapi: () =>
       (openapi ??= buildOpenApi(routes, {
         title: "embedkit",
         version: options.version ?? "unknown",
-        description: `Text embeddings with ${model.modelId}: TEI routes and OpenAI's embeddings API.`,
+        description: served.description,
       })),
   };
-  const routes: Route[] = [...teiRoutes(deps), ...openaiRoutes(deps), ...opsRoutes(deps)];
+  const batching = {
+    maxBatchTokens,
+    maxBatchSize: config.maxBatchSize,
+    maxWaitMs: config.maxWaitMs,
+    crossRequest: config.batching,
+  };
+  const hooks = {
+    onBatch: (b: BatchReport) => metrics.batch(b),
+    onDropped: (rows: number) => metrics.dropped.inc({}, rows),
+  };
+  const limits = {
+    maxClientBatchSize: config.maxClientBatchSize,
+    maxInputChars: config.maxInputChars,
+    maxInputTokens,
+  };
+  const served =
+    model instanceof TextCrossEncoder
+      ? serveReranker(model, ops, { batching, hooks, limits, metrics })
+      : serveEmbedder(model, ops, { batching, hooks, limits, metrics });
+  const admission = new Admission(config.maxConcurrentRequests, config.maxQueuedInputs);
+  const routes: Route[] = [...served.routes, ...opsRoutes({ ...ops, modelInfo: served.info })];
   const handler = createPipeline({
     routes,
     admission,
@@ -151,7 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // As TEI does before it listens: one inference call, so /health knows whether the model works.
   // A model that fails it (e.g. NaN from corrupt weights) is still served, unhealthy, so /health
   // can say why; its requests get `non_finite_output` errors, never null vectors.
-  const startupProblem = await health.check();
+  const startupProblem = await served.health.check();
   if (startupProblem !== null) logger.error({ reason: startupProblem }, "the model failed its start-up check");
 
   const server: Server = createServer(
@@ -201,10 +185,116 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         connections.destroyAll();
       }
       server.close(); // http.Server's own housekeeping; no connection is left to close
-      await batcher.close();
+      await served.close();
       if (options.disposeModel ?? true) await model.dispose();
       logger.info("stopped");
     })());
 
   return { url, port, metrics, logger, close };
+}
+
+interface ServedParts {
+  readonly batching: BatcherOptions;
+  readonly hooks: BatcherHooks;
+  readonly limits: InputLimits;
+  readonly metrics: ServerMetrics;
+}
+
+/** One task's side of the server: its routes, batcher, health probe and /info fields. */
+interface Served {
+  readonly routes: Route[];
+  readonly health: ModelHealth;
+  readonly info: OpsDeps["modelInfo"];
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+const EMBEDDING_ROUTES = [
+  { path: "/embed", dialect: "tei" },
+  { path: "/embed_sparse", dialect: "tei" },
+  { path: "/v1/embeddings", dialect: "openai" },
+] as const;
+
+const RERANK_ROUTES = [
+  { path: "/rerank", dialect: "tei" },
+  { path: "/v1/rerank", dialect: "openai" },
+] as const;
+
+function serveEmbedder(model: TextEmbedding, ops: Omit<OpsDeps, "modelInfo">, parts: ServedParts): Served {
+  // Every inference call goes through here: NaN/Infinity is an error, and the outcome is the model's health.
+  const runChecked = async (encodings: readonly Encoding[]): Promise<Float32Array[]> => {
+    try {
+      const vectors = await model.embedPacked(encodings);
+      checkFinite(vectors);
+      health.succeeded();
+      return vectors;
+    } catch (e) {
+      health.failed(e);
+      throw e;
+    }
+  };
+  const health = new ModelHealth(async () => {
+    await runChecked(await model.encode(["health check"], { truncate: true }));
+  });
+  const batcher = new Batcher<Float32Array>(runChecked, parts.batching, parts.hooks);
+  parts.metrics.watchBatcher(batcher);
+  const service = new EmbedService(model, batcher, parts.limits, (inputs) => parts.metrics.dropped.inc({}, inputs));
+  const info: OpsDeps["modelInfo"] = {
+    modelId: model.modelId,
+    quantization: model.quantization,
+    modelType: { embedding: { pooling: model.spec.pooling } },
+    dimension: model.spec.dim,
+    maxInputTokens: parts.limits.maxInputTokens,
+  };
+  const deps: RouteDeps = { ...ops, model, service, modelInfo: info };
+  return {
+    routes: [...teiRoutes(deps), ...openaiRoutes(deps), ...wrongTaskRoutes(model.modelId, "embed", RERANK_ROUTES)],
+    health,
+    info,
+    description: `Text embeddings with ${model.modelId}: TEI routes and OpenAI's embeddings API.`,
+    close: () => batcher.close(),
+  };
+}
+
+function serveReranker(model: TextCrossEncoder, ops: Omit<OpsDeps, "modelInfo">, parts: ServedParts): Served {
+  // Batches run raw logits; each request applies its own activation (TEI's raw_scores).
+  const runChecked = async (encodings: readonly Encoding[]): Promise<number[]> => {
+    try {
+      const scores = await model.scorePacked(encodings, "none");
+      const bad = scores.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) {
+        throw new EmbedkitError(
+          ERROR_CODES.NON_FINITE_OUTPUT,
+          `the model gave a non-finite score (${scores[bad]}) for a pair; its weights may be damaged`,
+          { row: bad },
+        );
+      }
+      health.succeeded();
+      return scores;
+    } catch (e) {
+      health.failed(e);
+      throw e;
+    }
+  };
+  const health = new ModelHealth(async () => {
+    await runChecked(await model.encodePairs([["health check", "health check"]], { truncate: true }));
+  });
+  const batcher = new Batcher<number>(runChecked, parts.batching, parts.hooks);
+  parts.metrics.watchBatcher(batcher);
+  const service = new RerankService(model, batcher, parts.limits, (inputs) => parts.metrics.dropped.inc({}, inputs));
+  return {
+    routes: [
+      ...rerankRoutes({ modelId: model.modelId, service, config: ops.config }),
+      ...wrongTaskRoutes(model.modelId, "rerank", EMBEDDING_ROUTES),
+    ],
+    health,
+    info: {
+      modelId: model.modelId,
+      quantization: model.quantization,
+      modelType: { reranker: { activation: model.spec.activation } },
+      maxInputTokens: parts.limits.maxInputTokens,
+    },
+    description: `Reranking with ${model.modelId}: TEI's /rerank and the Cohere/Jina /v1/rerank API.`,
+    close: () => batcher.close(),
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { pino } from "pino";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
+import type { TextCrossEncoder } from "../../src/rerank/text-cross-encoder.js";
 import { parseServerConfig, type ServerConfigInput } from "../../src/server/server-config.js";
 import { modelOptionsFor, startServer, type RunningServer } from "../../src/server/server.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
@@ -20,7 +21,7 @@ export async function openServerTestModel(): Promise<TextEmbedding> {
 
 /** Starts a server sharing `model` (not disposed on close unless asked). */
 export async function startTestServer(
-  model: TextEmbedding,
+  model: TextEmbedding | TextCrossEncoder,
   overrides: ServerConfigInput = {},
   disposeModel = false,
 ): Promise<TestServer> {
