@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { undersamplingPlan } from "../../src/eval/evaluators/evaluate-classification.js";
@@ -7,7 +6,7 @@ import { parseCsv } from "../../src/eval/tasks/parse-csv.js";
 import { loadBanking77 } from "../../src/eval/tasks/banking77.js";
 import { loadStsBenchmark } from "../../src/eval/tasks/sts-benchmark.js";
 
-// The shared evaluation data, read in place (../shared/data beside the project).
+// The shared evaluation data, read in place (../shared/data beside the project). Missing data fails the tests, never skips them.
 const DATA = fileURLToPath(new URL("../../../shared/data", import.meta.url));
 
 describe("CSV parsing", () => {
@@ -23,7 +22,7 @@ describe("CSV parsing", () => {
   });
 });
 
-describe("built-in task data", { skip: !existsSync(DATA) && "shared data folder not present" }, () => {
+describe("built-in task data", () => {
   it("STSBenchmark test: 1379 pairs, gold 0-5, sentences with quotes intact", async () => {
     const t = await loadStsBenchmark(DATA);
     assert.equal(t.pairs.length, 1379);

@@ -45,7 +45,7 @@ export interface ClusteringSet {
   readonly labels: readonly string[];
 }
 
-interface TaskBase {
+export interface TaskBase {
   readonly name: string;
   /** The split evaluated (MTEB's results are keyed by it), e.g. "test". */
   readonly split: string;
