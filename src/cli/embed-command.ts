@@ -7,6 +7,7 @@ import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embeddin
 import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
 import type { PromptName, Quantization } from "../types.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, type CliContext } from "./common.js";
+import { checkChunkFlag, chunkOptionsFrom, runChunkedEmbed } from "./embed-chunks-command.js";
 import { NpyWriter } from "./npy-writer.js";
 import { OutputFile, outputError } from "./output-file.js";
 import { createProgress } from "./progress.js";
@@ -29,6 +30,14 @@ Options:
       --dimensions N       Matryoshka: keep the first N components (renormalized)
       --batch-size N       texts per runtime call (default 64)
       --no-truncate        fail on inputs longer than the model's limit instead of cutting them
+      --chunk late|naive   split each text (a document) into chunks and embed those: one JSON line per
+                           chunk {"id","chunk","start","end","text","embedding"} (id: the record's id,
+                           else its line number); with .npy output the other fields go to
+                           FILE.chunks.jsonl. late: one pass over the document, a span mean per chunk;
+                           naive: each chunk embedded on its own (both with the passage prompt)
+      --chunk-by KIND      tokens | sentences | paragraphs | markdown (default sentences)
+      --chunk-size N       most tokens per chunk (default 256)
+      --chunk-overlap N    tokens shared with the previous chunk (default 0)
 ${commonModelOptions.help}`;
 
 interface Sink {
@@ -129,6 +138,10 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
       dimensions: { type: "string" },
       "batch-size": { type: "string" },
       "no-truncate": { type: "boolean", default: false },
+      chunk: { type: "string" },
+      "chunk-by": { type: "string" },
+      "chunk-size": { type: "string" },
+      "chunk-overlap": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -149,6 +162,8 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     truncate: !values["no-truncate"],
     quantization: (values.quantization ?? "fp32") as Quantization,
   };
+  checkChunkFlag(values.chunk);
+  const chunkOptions = values.chunk !== undefined ? chunkOptionsFrom(values) : undefined;
   if (positionals.length === 0 && values.input !== undefined) await checkInputPath(values.input);
   const out = values.output !== undefined ? await OutputFile.open(values.output) : undefined;
   let model: TextEmbedding;
@@ -167,6 +182,14 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     positionals.length > 0
       ? positionals.map((text, i) => ({ text, where: `text ${i + 1} of the command line` }))
       : readInputs(values.input, { textField: values["text-field"]!, idField: values["id-field"]! }, ctx.stdin);
+  if (chunkOptions !== undefined) {
+    try {
+      await runChunkedEmbed({ model, records, options: chunkOptions, output: values.output, out, ctx });
+    } finally {
+      await model.dispose();
+    }
+    return 0;
+  }
   const pending: InputRecord[] = [];
   async function* texts(): AsyncGenerator<string> {
     for await (const r of records) {
