@@ -3,7 +3,9 @@
  * result. Deterministic for a given model, task and seed. With a cache, embeddings computed once
  * are reused by later runs of the same model, prompt and texts.
  */
+import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
 import type { Embedder } from "../types.js";
+import { runChunkedRetrieval } from "./evaluators/run-chunked-retrieval.js";
 import { embedTexts, type EmbeddingCache } from "./cache.js";
 import type { EvalContext, EvalStage, ScoreEntry } from "./evaluators/eval-context.js";
 import { evaluateClassification } from "./evaluators/evaluate-classification.js";
@@ -40,9 +42,19 @@ export interface EvaluateOptions {
   /** Recorded in the result (MTEB's model revision folder). */
   readonly modelRevision?: string;
   readonly onProgress?: (progress: EvalProgress) => void;
+  /**
+   * Chunked-retrieval tasks: how the model (which must have embedChunks, see ChunkEmbedder)
+   * chunks and embeds the documents. Default: late chunking by sentences of 256 tokens.
+   */
+  readonly chunking?: EmbedChunksOptions;
 }
 
-async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
+async function runTask(
+  model: Embedder,
+  task: EvalTask,
+  ctx: EvalContext,
+  options: EvaluateOptions,
+): Promise<ScoreEntry> {
   switch (task.type) {
     case "sts":
       return evaluateSts(task, ctx);
@@ -56,6 +68,8 @@ async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
       return evaluateReranking(task, ctx);
     case "clustering":
       return evaluateClustering(task, ctx);
+    case "chunked-retrieval":
+      return runChunkedRetrieval(model, task, ctx, options.chunking);
   }
 }
 
@@ -78,7 +92,7 @@ export async function evaluate(model: Embedder, task: EvalTask, options: Evaluat
         onProgress: (done, total) => progress("embed", done, total),
       }),
   };
-  const entry = await runTask(task, ctx);
+  const entry = await runTask(model, task, ctx, options);
   return {
     dataset_revision: null,
     task_name: task.name,
