@@ -20,6 +20,7 @@ export type { ChunkingModel } from "./embed/chunk-tokenizer.js";
 export type {
   ChunkStrategy,
   ChunkDocumentInput,
+  ChunkDocumentRecord,
   ChunkedDocument,
   EmbedChunkingOptions,
   EmbedChunksOptions,

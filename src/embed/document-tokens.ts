@@ -18,10 +18,18 @@ export const SECTION_CHARS = 100_000;
 
 /** What tokenizing a document needs: TextEmbedding.tokenize's shape. */
 export interface SectionTokenizer {
-  tokenize(
-    texts: readonly string[],
-    options?: { promptName?: PromptName },
-  ): Promise<{ ids: Int32Array; offsets: Int32Array; segments: Int8Array }[]>;
+  /** Tokenizes texts whole, with the prompt when named (see TextEmbedding.tokenize). */
+  tokenize(texts: readonly string[], options?: { promptName?: PromptName }): Promise<SectionTokens[]>;
+}
+
+/** One tokenized text, as TextEmbedding.tokenize gives it. */
+export interface SectionTokens {
+  /** Token ids, special tokens included. */
+  readonly ids: Int32Array;
+  /** UTF-16 [start, end) of token i at 2i, 2i+1, into the text given. */
+  readonly offsets: Int32Array;
+  /** Per token: 0 the text's, -1 special, -2 the prompt's. */
+  readonly segments: Int8Array;
 }
 
 /** A document's tokens between the model's special tokens: the prompt's, then the text's. */

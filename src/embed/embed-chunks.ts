@@ -49,10 +49,19 @@ export interface EmbedChunksOptions {
 }
 
 /** A document for embedChunks: its text, or a record with an id. */
-export type ChunkDocumentInput = string | { readonly id?: string | number; readonly text: string };
+export type ChunkDocumentInput = string | ChunkDocumentRecord;
+
+/** A document with an id. */
+export interface ChunkDocumentRecord {
+  /** Copied to the output; default the document's position in the input. */
+  readonly id?: string | number;
+  /** The document's text. */
+  readonly text: string;
+}
 
 /** One chunk of a document with its vector. */
 export interface EmbeddedChunk extends Chunk {
+  /** The chunk's embedding (late: its tokens' mean state; naive: its text embedded alone), post-processed. */
   readonly vector: Float32Array;
 }
 

@@ -22,7 +22,9 @@ export interface SpecialTemplate {
 
 /** Macro windows: `window` tokens per forward pass (special tokens included), `overlap` body tokens shared by neighbours. */
 export interface MacroWindowSetting {
+  /** Most tokens per forward pass, special tokens included. */
   readonly window: number;
+  /** Body tokens shared by consecutive windows (smaller than window less the special tokens). */
   readonly overlap: number;
 }
 
