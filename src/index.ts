@@ -14,7 +14,19 @@ export { cosineSimilarity } from "./pooling/normalize.js";
 export { storeConfigFromEnv } from "./config/schema.js";
 export type { StoreConfig } from "./config/schema.js";
 export type { TokenizedText } from "./embed/text-embedding.js";
-export { chunk, chunkDocuments, chunkTokenizerFor } from "./chunking/chunk.js";
+export { chunk, chunkDocuments } from "./chunking/chunk.js";
+export { chunkTokenizerFor } from "./embed/chunk-tokenizer.js";
+export type { ChunkingModel } from "./embed/chunk-tokenizer.js";
+export type {
+  ChunkStrategy,
+  ChunkDocumentInput,
+  ChunkDocumentRecord,
+  ChunkedDocument,
+  EmbedChunkingOptions,
+  EmbedChunksOptions,
+  EmbeddedChunk,
+} from "./embed/embed-chunks.js";
+export type { MacroWindowSetting } from "./embed/late-chunk.js";
 export type {
   Chunk,
   ChunkBy,

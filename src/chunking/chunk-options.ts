@@ -1,5 +1,5 @@
 /**
- * L4: chunk options, checked once: each bad value is an `invalid_option` naming the option, the
+ * L1 (pure): chunk options, checked once: each bad value is an `invalid_option` naming the option, the
  * allowed range and the value given.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";

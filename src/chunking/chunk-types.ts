@@ -1,5 +1,5 @@
 /**
- * L4: the vocabulary of chunking: what a chunk is, how to ask for chunks, and the small tokenizer
+ * L1 (pure): the vocabulary of chunking: what a chunk is, how to ask for chunks, and the small tokenizer
  * surface the splitters need (so chunking never imports the tokenizer package or its adapter).
  */
 

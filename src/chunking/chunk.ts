@@ -1,8 +1,7 @@
 /**
- * L4: chunk(): split documents into chunks within a token budget, with exact UTF-16 offsets.
+ * L1 (pure): chunk(): split documents into chunks within a token budget, with exact UTF-16 offsets.
  */
-import { assertTextInput } from "../embed/validate-input.js";
-import type { TextEmbedding } from "../embed/text-embedding.js";
+import { assertTextInput } from "../text-input.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { resolveChunkOptions } from "./chunk-options.js";
 import type { Chunk, ChunkOptions, ChunkSpan, ChunkTokenizer, DocumentTokens } from "./chunk-types.js";
@@ -39,19 +38,6 @@ export async function chunkDocuments(
   texts.forEach((t, i) => assertTextInput(t, field ?? `documents[${i}]`));
   const tokens = await tokenizer.documentTokens(texts);
   return texts.map((t, i) => splitDocument(t, tokens[i]!, resolved));
-}
-
-/** The chunking view of an embedding model: its tokenizer's offsets and its window. */
-export async function chunkTokenizerFor(model: TextEmbedding): Promise<ChunkTokenizer> {
-  const [empty] = await model.tokenize([""]);
-  const specials = empty!.segments.length;
-  return {
-    maxChunkTokens: model.maxTokens - specials,
-    async documentTokens(texts) {
-      const encoded = await model.tokenize(texts);
-      return encoded.map(contentTokens);
-    },
-  };
 }
 
 /** The text's own tokens (segment 0) of a tokenized text, as start/end arrays. */

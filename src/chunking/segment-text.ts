@@ -1,5 +1,5 @@
 /**
- * L4: where a text may be cut: sentence, paragraph and Markdown heading boundaries. Each function
+ * L1 (pure): where a text may be cut: sentence, paragraph and Markdown heading boundaries. Each function
  * returns the cut positions strictly inside [from, to), in order; the pieces between them
  * partition the range.
  */

@@ -1,5 +1,5 @@
 /**
- * L4: the splitting itself, pure: a document and its tokens in, chunk spans out.
+ * L1 (pure): the splitting itself, pure: a document and its tokens in, chunk spans out.
  *
  * Every strategy is one recursion over character ranges: a range within `size` tokens is kept
  * whole; a larger one is cut at the strategy's strongest boundaries (Markdown headings, then

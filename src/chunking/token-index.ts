@@ -1,5 +1,5 @@
 /**
- * L4: counting a document's tokens inside character ranges.
+ * L1 (pure): counting a document's tokens inside character ranges.
  *
  * Token i belongs to the range [a, b) when a <= starts[i] < b: ranges that partition the text
  * partition its tokens, so the counts of neighbouring pieces add up exactly.

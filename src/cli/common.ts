@@ -79,4 +79,8 @@ export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   intraOpThreads: "--threads",
   quantization: "--quantization",
   seed: "--seed",
+  "chunking.strategy": "--chunk",
+  "chunking.by": "--chunk-by",
+  "chunking.size": "--chunk-size",
+  "chunking.overlap": "--chunk-overlap",
 };

@@ -9,6 +9,7 @@ import type { PromptName, Quantization } from "../types.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, type CliContext } from "./common.js";
 import { isSparseModelName } from "../hub/resolve-sparse.js";
 import { DEFAULT_SPARSE_MODEL, embedSparse } from "./embed-sparse.js";
+import { checkChunkFlag, chunkOptionsFrom, runChunkedEmbed } from "./embed-chunks-command.js";
 import { NpyWriter } from "./npy-writer.js";
 import { OutputFile, outputError } from "./output-file.js";
 import { createProgress } from "./progress.js";
@@ -35,6 +36,14 @@ Options:
                            (default model ${DEFAULT_SPARSE_MODEL}; also chosen by --model bm25 or a
                            SPLADE model id or folder)
       --top-k N            sparse: keep the N largest weights of each vector
+      --chunk late|naive   split each text (a document) into chunks and embed those: one JSON line per
+                           chunk {"id","chunk","start","end","text","embedding"} (id: the record's id,
+                           else its line number); with .npy output the other fields go to
+                           FILE.chunks.jsonl. late: one pass over the document, a span mean per chunk;
+                           naive: each chunk embedded on its own (both with the passage prompt)
+      --chunk-by KIND      tokens | sentences | paragraphs | markdown (default sentences)
+      --chunk-size N       most tokens per chunk (default 256)
+      --chunk-overlap N    tokens shared with the previous chunk (default 0)
 ${commonModelOptions.help}`;
 
 interface Sink {
@@ -137,6 +146,10 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
       "no-truncate": { type: "boolean", default: false },
       sparse: { type: "boolean", default: false },
       "top-k": { type: "string" },
+      chunk: { type: "string" },
+      "chunk-by": { type: "string" },
+      "chunk-size": { type: "string" },
+      "chunk-overlap": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -179,6 +192,8 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     truncate: !values["no-truncate"],
     quantization: (values.quantization ?? "fp32") as Quantization,
   };
+  checkChunkFlag(values.chunk);
+  const chunkOptions = values.chunk !== undefined ? chunkOptionsFrom(values) : undefined;
   if (positionals.length === 0 && values.input !== undefined) await checkInputPath(values.input);
   const out = values.output !== undefined ? await OutputFile.open(values.output) : undefined;
   let model: TextEmbedding;
@@ -197,6 +212,14 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     positionals.length > 0
       ? positionals.map((text, i) => ({ text, where: `text ${i + 1} of the command line` }))
       : readInputs(values.input, { textField: values["text-field"]!, idField: values["id-field"]! }, ctx.stdin);
+  if (chunkOptions !== undefined) {
+    try {
+      await runChunkedEmbed({ model, records, options: chunkOptions, output: values.output, out, ctx });
+    } finally {
+      await model.dispose();
+    }
+    return 0;
+  }
   const pending: InputRecord[] = [];
   async function* texts(): AsyncGenerator<string> {
     for await (const r of records) {

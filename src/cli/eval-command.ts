@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BUILTIN_TASK_NAMES, formatTaskResult, runEvalCommand, type EvalProgress } from "../eval/index.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { checkChunkFlag, chunkOptionsFrom } from "./embed-chunks-command.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
 
 export const EVAL_HELP = `Usage: embedkit eval --model ID --task NAME|all|FILE.json [--task ...] [options]
@@ -31,6 +32,12 @@ Options:
       --overwrite           run a task again even if its result file exists
       --batch-size N        texts per runtime call
       --seed N              seed of the classification/clustering experiments (default 42)
+      --chunk late|naive    chunked-retrieval tasks (QMSumChunked, XQuADChunked): how documents are
+                            chunked and embedded (default late); the result file is named after it,
+                            e.g. XQuADChunked__naive-tokens-128.json
+      --chunk-by KIND       tokens | sentences | paragraphs | markdown (default sentences)
+      --chunk-size N        most tokens per chunk (default 256)
+      --chunk-overlap N     tokens shared with the previous chunk (default 0)
 ${commonModelOptions.help}`;
 
 function defaultDataDir(ctx: CliContext): string | undefined {
@@ -77,6 +84,10 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       seed: { type: "string" },
       hybrid: { type: "string" },
       fusion: { type: "string" },
+      chunk: { type: "string" },
+      "chunk-by": { type: "string" },
+      "chunk-size": { type: "string" },
+      "chunk-overlap": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -88,6 +99,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     ctx.stderr.write(`embedkit eval: give at least one --task\n\n${EVAL_HELP}`);
     return 2;
   }
+  checkChunkFlag(values.chunk);
+  const chunking = chunkOptionsFrom({ ...values, chunk: values.chunk ?? "late" });
   const model = modelOptionsFrom(values, ctx);
   const store = storeFrom(values, ctx);
   const normalize = parseBool("normalize", values.normalize);
@@ -105,6 +118,7 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     ...(values["batch-size"] !== undefined ? { batchSize: intFlag("--batch-size", values["batch-size"]) } : {}),
     ...(values.seed !== undefined ? { seed: intFlag("--seed", values.seed) } : {}),
     overwrite: values.overwrite ?? false,
+    chunking,
     embedderOptions: { store, ...(model.intraOpThreads !== undefined ? { intraOpThreads: model.intraOpThreads } : {}) },
     ...(progressReporter(ctx) ? { onProgress: progressReporter(ctx)! } : {}),
     onResult: (r) => {

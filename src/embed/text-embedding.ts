@@ -26,7 +26,11 @@ import {
   type EncoderParts,
 } from "./encoder.js";
 import { resolveBatching, resolveDimensions, type BatchingOptions, type PerCallOptions } from "./engine-options.js";
-import { assertTextInput } from "./validate-input.js";
+import { assertTextInput } from "../text-input.js";
+import { chunk } from "../chunking/chunk.js";
+import type { Chunk, ChunkOptions, ChunkTokenizer } from "../chunking/chunk-types.js";
+import { chunkTokenizerFor } from "./chunk-tokenizer.js";
+import { embedChunkStream, type ChunkedDocument, type EmbedChunksOptions } from "./embed-chunks.js";
 
 /** Options of {@link TextEmbedding.create}: which model, how to batch and run it, where its files come from. */
 export interface TextEmbeddingOptions extends Partial<BatchingOptions>, RuntimeOptions, LocalModelOverrides {
@@ -316,6 +320,43 @@ export class TextEmbedding implements Embedder {
       this.batching,
     );
     return this.track(() => execute({ model: this.parts.model, encodings, plan, head }));
+  }
+
+  /**
+   * Splits a text into chunks within a token budget (this model's tokens), with exact UTF-16
+   * offsets: `chunk.text === text.slice(chunk.start, chunk.end)`. See {@link ChunkOptions}.
+   */
+  async chunk(text: string, options?: ChunkOptions): Promise<Chunk[]> {
+    this.assertLive();
+    return chunk(text, options, await this.chunkTokenizer());
+  }
+
+  /**
+   * Chunks and embeds documents (strings or `{ id, text }` records, from any iterable or async
+   * iterable), yielding per document `{ id, chunks: [{ index, text, start, end, tokens, vector }] }`
+   * in input order. `chunking.strategy` "late" (the default) runs each document once through the
+   * model (in macro windows when it is longer than one) and mean-pools each chunk's text tokens;
+   * "naive" embeds each chunk's text on its own. Both use the model's passage prompt. A bad
+   * document stops the stream with a typed error naming `documents[i]` after the documents before it.
+   */
+  async *embedChunks(
+    documents: Iterable<unknown> | AsyncIterable<unknown>,
+    options?: EmbedChunksOptions,
+  ): AsyncGenerator<ChunkedDocument, void, undefined> {
+    this.assertLive();
+    const call = this.callOptions({});
+    yield* embedChunkStream(
+      this,
+      { post: call, batchSize: this.batching.batchSize, chunkTokenizer: await this.chunkTokenizer() },
+      documents,
+      options,
+    );
+  }
+
+  private chunkTokenizerPromise: Promise<ChunkTokenizer> | undefined;
+  private chunkTokenizer(): Promise<ChunkTokenizer> {
+    this.chunkTokenizerPromise ??= chunkTokenizerFor(this);
+    return this.chunkTokenizerPromise;
   }
 
   /** The tokenizer, for token-level introspection (ids, tokens, decode). */

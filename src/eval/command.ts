@@ -12,7 +12,10 @@ import { getModelSpec, isModelId } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
 import type { TextEmbeddingOptions } from "../index.js";
 import type { Embedder, PromptName } from "../types.js";
+import { DEFAULT_CHUNK_SIZE } from "../chunking/chunk-options.js";
+import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
 import { EmbeddingCache } from "./cache.js";
+import { canChunk } from "./evaluators/run-chunked-retrieval.js";
 import { evaluate, type EvalProgress } from "./evaluate.js";
 import { readResult, resultFilePath, writeResult, type TaskResult } from "./result.js";
 import { BUILTIN_TASK_NAMES, findBuiltinTask, loadBuiltinTask } from "./tasks/builtin-tasks.js";
@@ -65,6 +68,12 @@ export interface EvalCommandOptions {
    */
   readonly createEmbedder?: (spec: EmbedderSpec) => Promise<DisposableEmbedder>;
   readonly onProgress?: (progress: EvalProgress) => void;
+  /**
+   * Chunked-retrieval tasks (QMSumChunked, XQuADChunked): strategy, by, size, overlap. Recorded
+   * in the result's embedding_variant and in its file name (`<task>__late-sentences-256.json`), so
+   * runs of several configurations sit side by side. Default: late, by sentences, 256 tokens.
+   */
+  readonly chunking?: EmbedChunksOptions;
   /** Called as each task finishes (or is found already done). */
   readonly onResult?: (result: EvalCommandTaskResult) => void;
 }
@@ -90,6 +99,7 @@ export function withNormalization(engine: PerCallNormalizing, normalize: boolean
     dim: engine.dim,
     ...(typeof quantization === "string" ? { quantization } : {}),
     embedAll: (texts, options = {}) => engine.embedAll(texts, { ...options, normalize }),
+    ...(canChunk(engine) ? { embedChunks: engine.embedChunks.bind(engine) } : {}),
     dispose: () => engine.dispose?.(),
   };
 }
@@ -163,6 +173,13 @@ export async function resolveTasks(specs: readonly string[], dataDir: string | u
     }
   }
   return tasks;
+}
+
+/** "late-sentences-256" (strategy, by, size, and the overlap when there is one). */
+export function chunkingLabel(o: EmbedChunksOptions | undefined): string {
+  const c = o?.chunking ?? {};
+  const overlap = c.overlap ? `-overlap${c.overlap}` : "";
+  return `${c.strategy ?? "late"}-${c.by ?? "sentences"}-${c.size ?? DEFAULT_CHUNK_SIZE}${overlap}`;
 }
 
 async function defaultCreateEmbedder(
@@ -249,9 +266,15 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
   const isReranker =
     !isBm25 && (await (await import("../rerank/text-cross-encoder.js")).TextCrossEncoder.isReranker(given.model));
   try {
-    for (const task of tasks) {
+    for (const loaded of tasks) {
+      const chunked = loaded.type === "chunked-retrieval" ? chunkingLabel(options.chunking) : undefined;
+      const task = chunked ? { ...loaded, name: `${loaded.name}__${chunked}` } : loaded;
       const file = resultFilePath(options.outputDir, resultModel, task.name);
-      const variant = options.normalize !== undefined ? `normalize=${options.normalize}` : undefined;
+      const variants = [
+        ...(options.normalize !== undefined ? [`normalize=${options.normalize}`] : []),
+        ...(chunked ? [`chunking=${chunked}`] : []),
+      ];
+      const variant = variants.length > 0 ? variants.join(",") : undefined;
       if (!options.overwrite && existsSync(file)) {
         const previous = await readResult(file);
         // Reuse only a result of the same configuration; another one is recomputed (and replaced).
@@ -281,6 +304,7 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
         ...(options.quantization !== undefined ? { quantization: options.quantization } : {}),
         ...(variant !== undefined ? { variant } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.chunking ? { chunking: options.chunking } : {}),
       });
       // Results are filed under the id the user asked for (a local folder's modelId may differ).
       const written = await writeResult(options.outputDir, { ...result, model_name: resultModel });

@@ -4,7 +4,9 @@
  * are reused by later runs of the same model, prompt and texts.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
 import type { Embedder } from "../types.js";
+import { runChunkedRetrieval } from "./evaluators/run-chunked-retrieval.js";
 import { embedTexts, type EmbeddingCache } from "./cache.js";
 import type { EvalContext, EvalStage, ScoreEntry } from "./evaluators/eval-context.js";
 import { evaluateClassification } from "./evaluators/evaluate-classification.js";
@@ -44,9 +46,19 @@ export interface EvaluateOptions {
   /** Recorded in the result (MTEB's model revision folder). */
   readonly modelRevision?: string;
   readonly onProgress?: (progress: EvalProgress) => void;
+  /**
+   * Chunked-retrieval tasks: how the model (which must have embedChunks, see ChunkEmbedder)
+   * chunks and embeds the documents. Default: late chunking by sentences of 256 tokens.
+   */
+  readonly chunking?: EmbedChunksOptions;
 }
 
-async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
+async function runTask(
+  model: Embedder,
+  task: EvalTask,
+  ctx: EvalContext,
+  options: EvaluateOptions,
+): Promise<ScoreEntry> {
   switch (task.type) {
     case "sts":
       return evaluateSts(task, ctx);
@@ -60,6 +72,8 @@ async function runTask(task: EvalTask, ctx: EvalContext): Promise<ScoreEntry> {
       return evaluateReranking(task, ctx);
     case "clustering":
       return evaluateClustering(task, ctx);
+    case "chunked-retrieval":
+      return runChunkedRetrieval(model, task, ctx, options.chunking);
   }
 }
 
@@ -110,7 +124,11 @@ export async function evaluate(
       });
     },
   };
-  const entry = scorer && task.type === "sts" ? await evaluateStsPairs(task, scorer, ctx) : await runTask(task, ctx);
+  // A pair scorer runs STS only (checked above); anything else has an embedder.
+  const entry =
+    scorer && task.type === "sts"
+      ? await evaluateStsPairs(task, scorer, ctx)
+      : await runTask(embedder as Embedder, task, ctx, options);
   return {
     dataset_revision: null,
     task_name: task.name,

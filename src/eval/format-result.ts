@@ -27,6 +27,12 @@ const METRICS: Record<TaskType, readonly (readonly [key: string, label: string])
     ["cosine_f1", "best F1 (cosine)"],
     ["max_ap", "AP (best metric)"],
   ],
+  "chunked-retrieval": [
+    ["chunk_ndcg_at_10", "chunk nDCG@10"],
+    ["chunk_recall_at_10", "chunk Recall@10"],
+    ["document_ndcg_at_10", "document nDCG@10"],
+    ["document_recall_at_10", "document Recall@10"],
+  ],
   retrieval: [
     ["ndcg_at_10", "nDCG@10"],
     ["map_at_10", "MAP@10"],

@@ -8,7 +8,7 @@
  * meaningless, and the server's clients send one by mistake only.
  */
 import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
-import { assertTextInput } from "../embed/validate-input.js";
+import { assertTextInput } from "../text-input.js";
 import type { RerankActivation } from "../models/spec.js";
 
 /** Options of one {@link TextCrossEncoder.rerank} call. */

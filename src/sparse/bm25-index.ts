@@ -12,7 +12,7 @@
  * `BM25(method="atire", idf_method="lucene")` (golden test).
  */
 import { EmbedkitError, ERROR_CODES, describeValue } from "../errors.js";
-import { assertTextInput } from "../embed/validate-input.js";
+import { assertTextInput } from "../text-input.js";
 import { Bm25Analyzer, type Bm25AnalyzerOptions } from "./bm25-analyzer.js";
 import { checkBm25Parameters, termCounts } from "./bm25-vectors.js";
 

@@ -8,7 +8,7 @@
  */
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { assertTextInput } from "../embed/validate-input.js";
+import { assertTextInput } from "../text-input.js";
 import { resolveSparseModelFiles } from "../hub/resolve-sparse.js";
 import type { SparseModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, type RuntimeOptions } from "../runtime/onnx-model.js";

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { chunk, chunkTokenizerFor } from "../../src/chunking/chunk.js";
+import { chunk } from "../../src/chunking/chunk.js";
+import { chunkTokenizerFor } from "../../src/embed/chunk-tokenizer.js";
 import type { ChunkTokenizer } from "../../src/chunking/chunk-types.js";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";

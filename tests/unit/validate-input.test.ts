@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { assertTextInput } from "../../src/embed/validate-input.js";
+import { assertTextInput } from "../../src/text-input.js";
 import { EmbedkitError } from "../../src/errors.js";
 
 function codeOf(fn: () => void): string | undefined {

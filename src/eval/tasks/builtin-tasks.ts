@@ -5,6 +5,8 @@
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
 import { loadBanking77 } from "./banking77.js";
 import { loadCranfield } from "./cranfield.js";
+import { loadQmsum } from "./qmsum.js";
+import { loadXquad } from "./xquad.js";
 import { loadStsBenchmark } from "./sts-benchmark.js";
 import type { EvalTask } from "./task-types.js";
 
@@ -12,6 +14,8 @@ const LOADERS = {
   STSBenchmark: (dataDir: string) => loadStsBenchmark(dataDir, "test"),
   Banking77Classification: (dataDir: string) => loadBanking77(dataDir),
   Cranfield: (dataDir: string) => loadCranfield(dataDir),
+  QMSumChunked: (dataDir: string) => loadQmsum(dataDir),
+  XQuADChunked: (dataDir: string) => loadXquad(dataDir),
 } as const satisfies Record<string, (dataDir: string) => Promise<EvalTask>>;
 
 export type BuiltinTaskName = keyof typeof LOADERS;

@@ -98,12 +98,39 @@ export interface ClusteringTask extends TaskBase {
   readonly sets: readonly ClusteringSet[];
 }
 
+/** A whole document of a chunked-retrieval task (see chunked-retrieval-task.ts). */
+export interface ChunkedDocument {
+  readonly id: string;
+  readonly text: string;
+}
+
+/** A gold span: UTF-16 offsets [start, end) into one document's text. */
+export interface GoldSpan {
+  readonly doc: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ChunkedQuery {
+  readonly id: string;
+  readonly text: string;
+  /** Where the answer is; at least one span. */
+  readonly gold: readonly GoldSpan[];
+}
+
+export interface ChunkedRetrievalTask extends TaskBase {
+  readonly type: "chunked-retrieval";
+  readonly documents: readonly ChunkedDocument[];
+  readonly queries: readonly ChunkedQuery[];
+}
+
 export type EvalTask =
   | StsTask
   | ClassificationTask
   | PairClassificationTask
   | RetrievalTask
   | RerankingTask
-  | ClusteringTask;
+  | ClusteringTask
+  | ChunkedRetrievalTask;
 
 export type TaskType = EvalTask["type"];

@@ -1,10 +1,10 @@
 /**
- * L3: what a text input must be. Anything else gets a typed error naming the input's index.
+ * L0: what a text input must be. Anything else gets a typed error naming the input's index.
  *
  * Documented results (not errors): the empty string and whitespace-only strings are embedded like
  * any text (the model sees only its special tokens), as sentence-transformers does.
  */
-import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
+import { describeValue, EmbedkitError, ERROR_CODES } from "./errors.js";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
