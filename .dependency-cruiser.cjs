@@ -15,7 +15,7 @@ const L = {
   // chunking/ is pure splitting logic on a ChunkTokenizer it is given: L1, so the engines can offer chunk()/embedChunks().
   chunking: "^src/chunking/",
   L4: "^src/(search|eval)/",
-  L5: "^src/jobs/",
+  L5: "^src/(jobs|index|sinks)/",
   server: "^src/server/",
   integrations: "^src/integrations/",
   cli: "^src/cli/",
@@ -36,19 +36,19 @@ module.exports = {
     up(
       "L1-looks-down-only",
       "^src/(models|pooling|config|chunking)/",
-      "^src/(hub|tokenizer|runtime|engine|embed|rerank|sparse|search|eval|jobs|server|cli)/|^src/index\\.ts$",
+      "^src/(hub|tokenizer|runtime|engine|embed|rerank|sparse|search|eval|jobs|index|sinks|server|cli)/|^src/index\\.ts$",
     ),
     up(
       "L2-looks-down-only",
       "^src/(hub|tokenizer|runtime)/",
-      "^src/(engine|embed|rerank|sparse|chunking|search|eval|jobs|server|cli)/|^src/index\\.ts$",
+      "^src/(engine|embed|rerank|sparse|chunking|search|eval|jobs|index|sinks|server|cli)/|^src/index\\.ts$",
     ),
     ...adapterPairs,
     up("engine-below-engines", L.engine, "^src/(embed|rerank|sparse)/"),
-    up("L3-looks-down-only", L.L3, "^src/(search|eval|jobs|server|cli)/|^src/index\\.ts$"),
+    up("L3-looks-down-only", L.L3, "^src/(search|eval|jobs|index|sinks|server|cli)/|^src/index\\.ts$"),
     // search/ sits below eval/ (STYLE.md's L5), which builds on it.
     up("search-below-eval", "^src/search/", "^src/eval/"),
-    up("L4-looks-down-only", L.L4, "^src/(jobs|server|cli)/"),
+    up("L4-looks-down-only", L.L4, "^src/(jobs|index|sinks|server|cli)/"),
     up("L4-uses-public-engines-only", L.L4, "^src/(tokenizer|runtime|hub)/"),
     up("L5-looks-down-only", L.L5, "^src/(server|cli)/|^src/index\\.ts$"),
     up("L5-uses-public-engines-only", L.L5, "^src/(tokenizer|runtime|hub)/"),
