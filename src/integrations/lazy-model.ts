@@ -16,30 +16,33 @@ export type IntegrationModelOptions =
       readonly textEmbedding: TextEmbedding;
     };
 
-/** Creates the model on first use; a failed creation is retried by the next call. */
-export class LazyModel {
-  private loading: Promise<TextEmbedding> | undefined;
-  private readonly shared: TextEmbedding | undefined;
-  private readonly options: TextEmbeddingOptions;
+/** Any engine an integration can hold: it has an id and must be disposed. */
+interface Engine {
+  readonly modelId: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * An engine created on first use by `create`, or one shared by the caller (never disposed
+ * here); a failed creation is retried by the next call.
+ */
+export class LazyEngine<T extends Engine> {
+  private loading: Promise<T> | undefined;
   private disposed = false;
 
-  constructor(options: IntegrationModelOptions = {}) {
-    if ("textEmbedding" in options) {
-      this.shared = options.textEmbedding;
-      this.options = {};
-    } else {
-      this.shared = undefined;
-      this.options = { ...options };
-    }
-  }
+  constructor(
+    private readonly create: () => Promise<T>,
+    private readonly shared: T | undefined,
+    private readonly configured: string | undefined,
+  ) {}
 
   /** The model as configured: the shared model's id, the `model` option, or undefined (the default model). */
   get configuredModel(): string | undefined {
-    return this.shared?.modelId ?? this.options.model;
+    return this.shared?.modelId ?? this.configured;
   }
 
-  /** The loaded model; loads it on the first call. */
-  get(): Promise<TextEmbedding> {
+  /** The loaded engine; loads it on the first call. */
+  get(): Promise<T> {
     if (this.disposed) {
       return Promise.reject(
         new EmbedkitError(
@@ -50,7 +53,7 @@ export class LazyModel {
     }
     if (this.shared) return Promise.resolve(this.shared);
     if (!this.loading) {
-      const loading = TextEmbedding.create(this.options);
+      const loading = this.create();
       this.loading = loading;
       loading.catch(() => {
         if (this.loading === loading) this.loading = undefined;
@@ -60,7 +63,7 @@ export class LazyModel {
   }
 
   /**
-   * Releases the model this integration created (a shared `textEmbedding` is left to its owner).
+   * Releases the engine this integration created (a shared one is left to its owner).
    * Calls made afterwards fail with a `disposed` error.
    */
   async dispose(): Promise<void> {
@@ -69,5 +72,17 @@ export class LazyModel {
     this.loading = undefined;
     const model = await loading?.catch(() => undefined);
     await model?.dispose();
+  }
+}
+
+/** Creates the embedding model on first use; a failed creation is retried by the next call. */
+export class LazyModel extends LazyEngine<TextEmbedding> {
+  constructor(options: IntegrationModelOptions = {}) {
+    if ("textEmbedding" in options) {
+      super(() => Promise.resolve(options.textEmbedding), options.textEmbedding, undefined);
+    } else {
+      const copy = { ...options };
+      super(() => TextEmbedding.create(copy), undefined, copy.model);
+    }
   }
 }
