@@ -69,3 +69,11 @@ export class EmbedkitEmbeddings extends Embeddings {
     return this.model.dispose();
   }
 }
+
+export {
+  EmbedkitRerank,
+  DEFAULT_RERANK_TOP_N,
+  RELEVANCE_SCORE_KEY,
+  type EmbedkitRerankOptions,
+  type EmbedkitRerankResult,
+} from "./langchain-rerank.js";
