@@ -14,6 +14,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 redis-server --version
 
+step "system packages: chromium for the eval-report test (opens the HTML report headless)"
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+chromium --version
+
 step "install"
 npm ci --no-audit --no-fund
 

@@ -4,7 +4,18 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BUILTIN_TASK_NAMES, formatTaskResult, runEvalCommand, type EvalProgress } from "../eval/index.js";
+import {
+  BUILTIN_TASK_NAMES,
+  findBuiltinTask,
+  formatTaskResult,
+  runEvalCommand,
+  type EvalProgress,
+  type ReportRun,
+  type TaskResult,
+} from "../eval/index.js";
+import { DEFAULT_CHUNK_SIZE } from "../chunking/chunk-options.js";
+import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
+import { readPublished, ReportFile } from "./eval-report-file.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { checkChunkFlag, chunkOptionsFrom } from "./embed-chunks-command.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
@@ -38,6 +49,12 @@ Options:
       --chunk-by KIND       tokens | sentences | paragraphs | markdown (default sentences)
       --chunk-size N        most tokens per chunk (default 256)
       --chunk-overlap N     tokens shared with the previous chunk (default 0)
+                            --chunk and --chunk-size may be repeated: a sweep, every combination run
+      --report FILE         also write a report (.html: one self-contained page with inline SVG plots;
+                            .md: markdown tables): each task's main score beside the published one,
+                            and for a sweep a plot of the score against the swept value, a line per series
+      --published FILE      published scores to compare with ({"scores": {model: {task: x100}}};
+                            default <data-dir>/published-mteb.json when present)
 ${commonModelOptions.help}`;
 
 function defaultDataDir(ctx: CliContext): string | undefined {
@@ -84,9 +101,11 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       seed: { type: "string" },
       hybrid: { type: "string" },
       fusion: { type: "string" },
-      chunk: { type: "string" },
+      chunk: { type: "string", multiple: true },
       "chunk-by": { type: "string" },
-      "chunk-size": { type: "string" },
+      "chunk-size": { type: "string", multiple: true },
+      report: { type: "string" },
+      published: { type: "string" },
       "chunk-overlap": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -99,33 +118,94 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     ctx.stderr.write(`embedkit eval: give at least one --task\n\n${EVAL_HELP}`);
     return 2;
   }
-  checkChunkFlag(values.chunk);
-  const chunking = chunkOptionsFrom({ ...values, chunk: values.chunk ?? "late" });
+  const strategies = values.chunk ?? ["late"];
+  strategies.forEach(checkChunkFlag);
+  const sizes: (string | undefined)[] = values["chunk-size"] ?? [undefined];
+  const sweep = strategies.flatMap((chunk) =>
+    sizes.map((size) =>
+      chunkOptionsFrom({
+        chunk,
+        "chunk-by": values["chunk-by"],
+        "chunk-size": size,
+        "chunk-overlap": values["chunk-overlap"],
+      }),
+    ),
+  );
   const model = modelOptionsFrom(values, ctx);
   const store = storeFrom(values, ctx);
   const normalize = parseBool("normalize", values.normalize);
   const dataDir = values["data-dir"] ?? defaultDataDir(ctx);
-  const { results } = await runEvalCommand({
-    model: model.model!,
-    quantization: model.quantization === "int8" ? "int8" : "fp32",
-    ...(normalize !== undefined ? { normalize } : {}),
-    ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
-    ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
-    tasks: values.task,
-    ...(dataDir !== undefined ? { dataDir } : {}),
-    outputDir: values["output-dir"]!,
-    ...(values["no-cache"] ? {} : { cacheDir: values["embedding-cache"] ?? join(store.cacheDir, "eval-embeddings") }),
-    ...(values["batch-size"] !== undefined ? { batchSize: intFlag("--batch-size", values["batch-size"]) } : {}),
-    ...(values.seed !== undefined ? { seed: intFlag("--seed", values.seed) } : {}),
-    overwrite: values.overwrite ?? false,
-    chunking,
-    embedderOptions: { store, ...(model.intraOpThreads !== undefined ? { intraOpThreads: model.intraOpThreads } : {}) },
-    ...(progressReporter(ctx) ? { onProgress: progressReporter(ctx)! } : {}),
-    onResult: (r) => {
-      ctx.stdout.write(
-        `${formatTaskResult(r.result)}\n${r.reused ? "  (result file existed; --overwrite runs it again)\n" : ""}  -> ${r.file}\n\n`,
-      );
-    },
-  });
-  return results.length > 0 ? 0 : 1;
+  // The report's path and the published scores are checked before anything is evaluated.
+  const published = values.report !== undefined ? await readPublished(values.published, dataDir) : undefined;
+  const report = values.report !== undefined ? await ReportFile.open(values.report) : undefined;
+  const runs: ReportRun[] = [];
+  let count = 0;
+  try {
+    for (const [i, chunking] of sweep.entries()) {
+      // Later sweep configurations only change chunked tasks: the others ran in the first one.
+      const tasks = i === 0 ? values.task : chunkedTaskSpecs(values.task);
+      if (tasks.length === 0) continue;
+      const { results } = await runEvalCommand({
+        model: model.model!,
+        quantization: model.quantization === "int8" ? "int8" : "fp32",
+        ...(normalize !== undefined ? { normalize } : {}),
+        ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
+        ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
+        tasks,
+        ...(dataDir !== undefined ? { dataDir } : {}),
+        outputDir: values["output-dir"]!,
+        ...(values["no-cache"]
+          ? {}
+          : { cacheDir: values["embedding-cache"] ?? join(store.cacheDir, "eval-embeddings") }),
+        ...(values["batch-size"] !== undefined ? { batchSize: intFlag("--batch-size", values["batch-size"]) } : {}),
+        ...(values.seed !== undefined ? { seed: intFlag("--seed", values.seed) } : {}),
+        overwrite: values.overwrite ?? false,
+        chunking,
+        embedderOptions: {
+          store,
+          ...(model.intraOpThreads !== undefined ? { intraOpThreads: model.intraOpThreads } : {}),
+        },
+        ...(progressReporter(ctx) ? { onProgress: progressReporter(ctx)! } : {}),
+        onResult: (r) => {
+          ctx.stdout.write(
+            `${formatTaskResult(r.result)}\n${r.reused ? "  (result file existed; --overwrite runs it again)\n" : ""}  -> ${r.file}\n\n`,
+          );
+        },
+      });
+      count += results.length;
+      runs.push(...results.map((r) => ({ result: r.result, params: reportParams(r.result, chunking) })));
+    }
+  } catch (e) {
+    await report?.abandon();
+    throw e;
+  }
+  if (report) {
+    await report.write(runs, published, `embedkit eval, ${new Date().toISOString()}; ${runs.length} results`);
+    ctx.stdout.write(`report (${runs.length} results) -> ${report.path}\n`);
+  }
+  return count > 0 ? 0 : 1;
+}
+
+/** The task specs a later sweep configuration runs: the chunked built-in tasks named (or all of them, for "all"). */
+function chunkedTaskSpecs(specs: readonly string[]): string[] {
+  const chunked = BUILTIN_TASK_NAMES.filter((n) => /chunked$/i.test(n));
+  return [
+    ...new Set(
+      specs.flatMap((s) => (s.toLowerCase() === "all" ? chunked : chunked.filter((n) => n === findBuiltinTask(s)))),
+    ),
+  ];
+}
+
+/** What a result was run with, as the report's sweep parameters. */
+function reportParams(result: TaskResult, o: EmbedChunksOptions): Record<string, string | number> {
+  const params: Record<string, string | number> = result.quantization ? { quantization: result.quantization } : {};
+  if (result.task_type !== "chunked-retrieval") return params;
+  const c = o.chunking ?? {};
+  return {
+    ...params,
+    chunk: c.strategy ?? "late",
+    "chunk-by": c.by ?? "sentences",
+    "chunk-size": c.size ?? DEFAULT_CHUNK_SIZE,
+    "chunk-overlap": c.overlap ?? 0,
+  };
 }

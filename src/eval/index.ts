@@ -21,3 +21,23 @@ export { loadStsBenchmark } from "./tasks/sts-benchmark.js";
 export { loadBanking77 } from "./tasks/banking77.js";
 export type * from "./tasks/task-types.js";
 export type { EvalStage, ScoreEntry } from "./evaluators/eval-context.js";
+export {
+  buildReport,
+  baseTaskName,
+  type ReportInput,
+  type ReportRun,
+  type ReportRow,
+  type ReportData,
+  type Sweep,
+  type SweepSeries,
+  type PublishedScores,
+  type ReportParamValue,
+} from "./report/report-data.js";
+export {
+  renderReport,
+  renderHtmlReport,
+  renderMarkdownReport,
+  reportFormatOf,
+  type ReportFormat,
+} from "./report/render-report.js";
+export { svgLinePlot } from "./report/svg-line-plot.js";
