@@ -3,8 +3,7 @@
  * rerankers), each with where it lives on the hub and its files. Pure data lookups.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { RERANK_MODELS } from "./catalog/rerank.js";
-import { MODELS } from "./registry.js";
+import { MODELS, RERANK_MODELS } from "./registry.js";
 import type { HubRecord } from "./spec.js";
 import { closeIds } from "./suggest.js";
 

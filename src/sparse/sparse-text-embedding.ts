@@ -10,12 +10,12 @@ import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { assertTextInput } from "../text-input.js";
 import { resolveSparseModelFiles } from "../hub/resolve-sparse.js";
+import { bm25ModelId } from "../models/sparse-registry.js";
 import type { SparseModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, type RuntimeOptions } from "../runtime/onnx-model.js";
 import type { Encoding, Quantization } from "../types.js";
 import {
   Bm25Backend,
-  bm25ModelId,
   type Bm25BackendOptions,
   type SparseBackend,
   type SparseBatchOptions,
