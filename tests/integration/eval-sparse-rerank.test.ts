@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runEvalCommand } from "../../src/eval/command.js";
+import { evaluate } from "../../src/eval/evaluate.js";
+import type { StsTask } from "../../src/eval/tasks/task-types.js";
 import { RerankRetriever } from "../../src/eval/retrievers/rerank-retriever.js";
 import type { Retriever } from "../../src/eval/retrievers/retriever.js";
 import { SparseRetriever } from "../../src/eval/retrievers/sparse-retriever.js";
@@ -145,6 +147,37 @@ describe("eval: SPLADE retriever and cross-encoder reranking", () => {
     assert.equal(r.result.model_name, `bm25+rerank-${TEST_CROSS_ENCODER}@3`);
     assert.ok(r.file.includes("bm25+rerank-embedkit-test__stsb-minilm-l6-cross-encoder@3"), r.file);
     assert.equal(JSON.parse(await readFile(r.file, "utf8")).model_name, r.result.model_name);
+  });
+
+  test("a SPLADE or reranking retriever given a non-retrieval task is invalid_task naming the task and its type", async () => {
+    const sts: StsTask = {
+      type: "sts",
+      name: "TinySts",
+      split: "test",
+      pairs: [
+        { text1: "a plane flies", text2: "an aircraft is flying", score: 4 },
+        { text1: "a plane flies", text2: "a cat sleeps", score: 0 },
+      ],
+    };
+    const sparse = new SparseRetriever({
+      modelId: splade.modelId,
+      embedAll: (t) => splade.embedAll(t),
+      queryEmbed: (t) => splade.queryEmbed(t),
+    });
+    const reranked = new RerankRetriever(
+      sparse,
+      { kind: "pair-scorer", modelId: ce.modelId, scorePairs: (pairs) => ce.rerankPairs(pairs) },
+      10,
+    );
+    for (const model of [sparse, reranked]) {
+      await assert.rejects(
+        evaluate(model, sts),
+        (e: unknown) =>
+          code("invalid_task")(e) &&
+          /runs retrieval tasks only; TinySts is a sts task/.test((e as Error).message) &&
+          (e as { details: { type: string } }).details.type === "sts",
+      );
+    }
   });
 
   test("bad rerank options are typed errors naming the field, the limit and the value", async () => {
