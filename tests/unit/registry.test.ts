@@ -28,7 +28,12 @@ import {
 } from "../../src/models/registry.js";
 import { SPARSE_MODEL_IDS } from "../../src/models/sparse-registry.js";
 import type { ModelFile, ModelSpec } from "../../src/models/spec.js";
-import { formatModelTable } from "../../src/models/table.js";
+import {
+  formatModelTable,
+  formatRegistryTables,
+  formatRerankTable,
+  formatSparseTable,
+} from "../../src/models/table.js";
 import type { Pooling } from "../../src/types.js";
 import { END_MARKER, spliceModelTable, START_MARKER } from "../../scripts/gen-readme-models.js";
 
@@ -311,5 +316,31 @@ describe("one registry table for every task", () => {
       code(ERROR_CODES.WRONG_MODEL_TASK, "SparseTextEmbedding"),
     );
     assert.throws(() => getModelSpec("BAAI/bge-reranker-base"), code(ERROR_CODES.WRONG_MODEL_TASK, "TextCrossEncoder"));
+  });
+});
+
+describe("formatSparseTable / formatRerankTable / formatRegistryTables", () => {
+  it("the sparse table has one row per SPLADE encoder then per BM25 id, in registry order", () => {
+    const lines = formatSparseTable().split("\n");
+    const ids = [...Object.keys(SPARSE_MODELS), ...Object.keys(BM25_MODELS)];
+    assert.equal(lines.length, 2 + ids.length);
+    ids.forEach((id, i) => assert.ok(lines[i + 2]?.startsWith(`| \`${id}\` `), `row ${i + 2} should be ${id}`));
+    assert.match(lines.find((l) => l.startsWith("| `bm25` "))!, /\| bm25 +\| terms +\| +- \|/);
+    assert.match(lines.find((l) => l.includes("doc-v1`"))!, /\| splade \| idf +\| +512 \| +30522 \|/);
+  });
+
+  it("the rerank table has one row per reranker and marks only the default", () => {
+    const lines = formatRerankTable().split("\n");
+    assert.equal(lines.length, 2 + Object.keys(RERANK_MODELS).length);
+    const marked = lines.filter((l) => l.includes("(default)"));
+    assert.deepEqual(marked.length, 1);
+    assert.ok(marked[0]?.startsWith("| `Xenova/ms-marco-MiniLM-L-6-v2` (default) "));
+  });
+
+  it("the README block holds the three tables, every registry id once", () => {
+    const block = formatRegistryTables();
+    for (const id of REGISTRY_IDS) {
+      assert.equal(block.split(`| \`${id}\` `).length - 1, 1, id);
+    }
   });
 });
