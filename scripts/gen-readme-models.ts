@@ -1,5 +1,5 @@
 /**
- * Regenerates the model table in README.md from the registry (src/models/table.ts).
+ * Regenerates the model tables (dense, sparse, rerank) in README.md from the registry (src/models/table.ts).
  *
  *   npx tsx scripts/gen-readme-models.ts           rewrite the block between the markers
  *   npx tsx scripts/gen-readme-models.ts --check   exit 1 if README.md is out of date (CI)
@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { formatModelTable } from "../src/models/table.js";
+import { formatRegistryTables } from "../src/models/table.js";
 
 export const START_MARKER = "<!-- models:start -->";
 export const END_MARKER = "<!-- models:end -->";
@@ -55,7 +55,7 @@ function main(argv: readonly string[]): number {
   }
   let next: string;
   try {
-    next = spliceModelTable(current, formatModelTable());
+    next = spliceModelTable(current, formatRegistryTables());
   } catch (e) {
     console.error(`gen-readme-models: ${(e as Error).message}`);
     return 1;

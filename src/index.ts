@@ -44,7 +44,7 @@ export type { JobStatus, FailedUnit } from "./jobs/job-status.js";
 export { SparseTextEmbedding } from "./sparse/sparse-text-embedding.js";
 export type { SparseTextEmbeddingOptions, SparseCallOptions } from "./sparse/sparse-text-embedding.js";
 export { sparseDot } from "./sparse/sparse-vector.js";
-export { SPARSE_MODEL_IDS } from "./sparse/sparse-backend.js";
+export { SPARSE_MODEL_IDS } from "./models/sparse-registry.js";
 export type { SparseTerm } from "./sparse/splade-backend.js";
 export { SPARSE_MODELS, getSparseSpec } from "./models/sparse-registry.js";
 export type { SparseModelId } from "./models/sparse-registry.js";

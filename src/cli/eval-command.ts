@@ -28,11 +28,16 @@ A task file (.json) defines a task on your own data: sts, classification, pair-c
 retrieval (BEIR folder layout), reranking or clustering.
 --model bm25 evaluates BM25 (FastEmbed-compatible English terms; retrieval tasks only);
 --hybrid bm25 fuses the dense model's retrieval with BM25 (results under <model>+bm25-<fusion>).
+A sparse model (SPLADE id or folder) retrieves by sparse dot product (retrieval tasks only);
+--rerank MODEL rescores each query's top --rerank-top hits with a cross-encoder
+(results under <first stage>+rerank-<reranker>@<top>).
 
 Options:
   -t, --task NAME|all|FILE  task to run (repeatable)
       --hybrid bm25         fuse dense retrieval with BM25 (retrieval tasks only)
       --fusion rrf|weighted how --hybrid fuses (default rrf, k 60; weighted: min-max, equal weights)
+      --rerank MODEL        rerank the retrieved hits with this cross-encoder (retrieval tasks only)
+      --rerank-top N        hits per query the cross-encoder rescores (default 100, at most 1000)
       --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
                             else ./data or ../shared/data when present)
       --output-dir DIR      where result files go (default ./results)
@@ -101,6 +106,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       seed: { type: "string" },
       hybrid: { type: "string" },
       fusion: { type: "string" },
+      rerank: { type: "string" },
+      "rerank-top": { type: "string" },
       chunk: { type: "string", multiple: true },
       "chunk-by": { type: "string" },
       "chunk-size": { type: "string", multiple: true },
@@ -151,6 +158,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
         ...(normalize !== undefined ? { normalize } : {}),
         ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
         ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
+        ...(values.rerank !== undefined ? { rerank: values.rerank } : {}),
+        ...(values["rerank-top"] !== undefined ? { rerankTop: intFlag("--rerank-top", values["rerank-top"]) } : {}),
         tasks,
         ...(dataDir !== undefined ? { dataDir } : {}),
         outputDir: values["output-dir"]!,

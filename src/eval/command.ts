@@ -25,6 +25,8 @@ import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
 import { HybridRetriever } from "./retrievers/hybrid-retriever.js";
 import type { Retriever } from "./retrievers/retriever.js";
 import type { PairScorer } from "./retrievers/pair-scorer.js";
+import { RerankRetriever } from "./retrievers/rerank-retriever.js";
+import { SparseRetriever } from "./retrievers/sparse-retriever.js";
 import { FUSION_METHODS, type FusionMethod } from "../search/fuse.js";
 
 /** An embedder the command can release when done. */
@@ -40,6 +42,13 @@ export interface EvalCommandOptions {
   readonly hybrid?: "bm25";
   /** How hybrid results are fused. Default "rrf" (k 60). */
   readonly fusion?: FusionMethod;
+  /**
+   * Rerank the first stage's hits with this cross-encoder (registry id or folder); results are
+   * filed under "<first stage>+rerank-<reranker>@<rerankTop>". Retrieval tasks only.
+   */
+  readonly rerank?: string;
+  /** How many of each query's first-stage hits the cross-encoder reranks. Default 100. */
+  readonly rerankTop?: number;
   readonly quantization?: "fp32" | "int8";
   /**
    * L2-normalize the embeddings. Default: what the model's published MTEB scores used (the
@@ -223,6 +232,48 @@ async function createPairScorer(spec: EmbedderSpec): Promise<PairScorer> {
   };
 }
 
+/** The default number of first-stage hits a reranker rescores. */
+export const DEFAULT_RERANK_TOP = 100;
+
+function checkRerank(options: EvalCommandOptions): void {
+  if (options.rerank !== undefined && (typeof options.rerank !== "string" || options.rerank === "")) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "rerank must name a cross-encoder (registry id or folder)", {
+      field: "rerank",
+      value: options.rerank,
+    });
+  }
+  if (options.rerankTop !== undefined) {
+    if (options.rerank === undefined) {
+      throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "rerankTop needs rerank (the cross-encoder to rerank with)", {
+        field: "rerankTop",
+        value: options.rerankTop,
+      });
+    }
+    if (!Number.isInteger(options.rerankTop) || options.rerankTop < 1 || options.rerankTop > 1000) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `rerankTop must be an integer from 1 to 1000, got ${JSON.stringify(options.rerankTop)}`,
+        { field: "rerankTop", min: 1, max: 1000, value: options.rerankTop },
+      );
+    }
+  }
+}
+
+/** A sparse model (SPLADE id or folder, not bm25) as a retriever, loaded on demand. */
+async function createSparseRetriever(spec: EmbedderSpec): Promise<SparseRetriever> {
+  const { SparseTextEmbedding } = await import("../sparse/sparse-text-embedding.js");
+  const engine = await SparseTextEmbedding.create({
+    model: spec.model,
+    ...(spec.quantization ? { quantization: spec.quantization } : {}),
+  });
+  return new SparseRetriever({
+    modelId: engine.modelId,
+    embedAll: (texts) => engine.embedAll(texts),
+    queryEmbed: (texts) => engine.queryEmbed(texts),
+    dispose: () => engine.dispose(),
+  });
+}
+
 function checkHybrid(options: EvalCommandOptions): void {
   if (options.hybrid !== undefined && options.hybrid !== "bm25") {
     throw new EmbedkitError(
@@ -254,10 +305,15 @@ function checkHybrid(options: EvalCommandOptions): void {
 
 export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCommandResult> {
   checkHybrid(given);
+  checkRerank(given);
   const isBm25 = BM25_IDS.includes(given.model.toLowerCase());
-  const resultModel =
+  const rerankTop = given.rerankTop ?? DEFAULT_RERANK_TOP;
+  const firstModel =
     given.hybrid !== undefined ? `${given.model}+${given.hybrid}-${given.fusion ?? "rrf"}` : given.model;
-  const normalize = given.normalize ?? (isBm25 ? undefined : publishedNormalize(given.model));
+  const resultModel = given.rerank !== undefined ? `${firstModel}+rerank-${given.rerank}@${rerankTop}` : firstModel;
+  const { SparseTextEmbedding } = await import("../sparse/sparse-text-embedding.js");
+  const isSparse = !isBm25 && (await SparseTextEmbedding.isSparseModel(given.model));
+  const normalize = given.normalize ?? (isBm25 || isSparse ? undefined : publishedNormalize(given.model));
   const options: EvalCommandOptions = { ...given, ...(normalize !== undefined ? { normalize } : {}) };
   const tasks = await resolveTasks(options.tasks, options.dataDir);
   const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
@@ -265,6 +321,13 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
   let embedder: DisposableEmbedder | Retriever | PairScorer | undefined;
   const isReranker =
     !isBm25 && (await (await import("../rerank/text-cross-encoder.js")).TextCrossEncoder.isReranker(given.model));
+  if (isReranker && options.rerank !== undefined) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `rerank needs a first-stage retriever as --model; ${given.model} is a cross-encoder itself`,
+      { field: "rerank", model: given.model, value: options.rerank },
+    );
+  }
   try {
     for (const loaded of tasks) {
       const chunked = loaded.type === "chunked-retrieval" ? chunkingLabel(options.chunking) : undefined;
@@ -290,12 +353,18 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
       }
       const spec = { model: options.model, quantization: options.quantization, normalize: options.normalize };
       if (isBm25) embedder ??= new Bm25Retriever(given.model);
+      if (isSparse) embedder ??= await createSparseRetriever(spec);
       if (isReranker) embedder ??= await createPairScorer(spec);
       embedder ??= await (options.createEmbedder
         ? options.createEmbedder(spec)
         : defaultCreateEmbedder(spec, options.embedderOptions));
       if (options.hybrid !== undefined && !(embedder instanceof HybridRetriever)) {
         embedder = new HybridRetriever(embedder as DisposableEmbedder, { method: options.fusion ?? "rrf" });
+      }
+      if (options.rerank !== undefined && !(embedder instanceof RerankRetriever)) {
+        const first = embedder as Retriever | DisposableEmbedder;
+        const scorer = await createPairScorer({ model: options.rerank, quantization: undefined, normalize: undefined });
+        embedder = new RerankRetriever(first, scorer, rerankTop);
       }
       const result = await evaluate(embedder, task, {
         ...(cache ? { cache } : {}),

@@ -8,7 +8,7 @@ import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { isModelId } from "../models/registry.js";
-import { getSparseSpec, isSparseEncoderId } from "../models/sparse-registry.js";
+import { bm25ModelId, getSparseSpec, isSparseEncoderId } from "../models/sparse-registry.js";
 import type { SparseModelSpec } from "../models/spec.js";
 import type { Quantization } from "../types.js";
 import { cachedFilePath } from "./cache-layout.js";
@@ -105,6 +105,7 @@ export async function resolveLocalSparseModel(
   const hasIdf = await isFile(join(folder, "idf.json"));
   const spec: SparseModelSpec = {
     task: "sparse",
+    kind: "splade",
     description: `custom sparse model from ${folder}`,
     source: { repo: folder, revision: "local" },
     files: {
@@ -162,7 +163,7 @@ export async function resolveSparseModelFiles(request: ResolveRequest): Promise<
  * config.json architecture is *ForMaskedLM. For edges (the CLI, the server) that pick the engine.
  */
 export async function isSparseModelName(model: string): Promise<boolean> {
-  if (isSparseEncoderId(model) || /^(qdrant\/)?bm25$/i.test(model)) return true;
+  if (isSparseEncoderId(model) || bm25ModelId(model) !== undefined) return true;
   if (isModelId(model) || !(await isDirectory(model))) return false;
   const config = await readJsonObject(join(model, "config.json"));
   const architectures = Array.isArray(config?.["architectures"]) ? (config["architectures"] as unknown[]) : [];

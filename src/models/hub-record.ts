@@ -1,16 +1,16 @@
 /**
- * L1: the model store's view of the registry: every id of every task's table (dense embedders,
- * rerankers), each with where it lives on the hub and its files. Pure data lookups.
+ * L1: the model store's view of the registry: every id that has files (dense embedders, SPLADE
+ * encoders, rerankers; BM25 has none), each with where it lives on the hub and its files. Pure
+ * data lookups.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { RERANK_MODELS } from "./catalog/rerank.js";
-import { MODELS } from "./registry.js";
+import { MODELS, RERANK_MODELS, SPARSE_MODELS } from "./registry.js";
 import type { HubRecord } from "./spec.js";
 import { closeIds } from "./suggest.js";
 
-const RECORDS: Readonly<Record<string, HubRecord>> = { ...MODELS, ...RERANK_MODELS };
+const RECORDS: Readonly<Record<string, HubRecord>> = { ...MODELS, ...SPARSE_MODELS, ...RERANK_MODELS };
 
-/** Every registry id of every task, dense first. */
+/** Every registry id with files, in registry order (dense first). */
 export const HUB_MODEL_IDS: readonly string[] = Object.keys(RECORDS);
 
 /** Whether `id` names a registry model of any task. */

@@ -1,43 +1,93 @@
 /**
- * L1: the model table. One typed record per model; `ModelId` is derived from the keys.
+ * L1: the model table. One typed record per model of every task (dense embedders, sparse
+ * encoders and BM25, cross-encoder rerankers), tagged by `task`; the per-task id types
+ * (`ModelId`, `SparseModelId`, `Bm25ModelId`, `RerankModelId`) are derived from its keys, and
+ * the per-task tables (`MODELS`, `SPARSE_MODELS`, `RERANK_MODELS`) are views of it.
  * Every model fact (pooling, prefixes, dimensions, files) lives in ./catalog/ and nowhere else.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { BGE_MODELS } from "./catalog/bge.js";
+import { BM25_CATALOG } from "./catalog/bm25.js";
 import { E5_MODELS } from "./catalog/e5.js";
 import { GTE_MODELS } from "./catalog/gte.js";
 import { JINA_MODELS } from "./catalog/jina.js";
 import { MINILM_MODELS } from "./catalog/minilm.js";
 import { NOMIC_MODELS } from "./catalog/nomic.js";
-import { isSparseEncoderId } from "./sparse-registry.js";
-import { RERANK_MODELS } from "./catalog/rerank.js";
-import type { ModelSpec } from "./spec.js";
+import { RERANK_CATALOG } from "./catalog/rerank.js";
+import { SPARSE_CATALOG } from "./catalog/sparse.js";
+import type { ModelSpec, ModelTask, RegistryRecord } from "./spec.js";
 import { closeIds } from "./suggest.js";
 
 /**
- * All registered models, one family file each under ./catalog/. Insertion order is the order
- * users see in `embedkit models list` and the README table. The registry test checks that no
- * family silently overrides another's id.
+ * Every registered model, one family file each under ./catalog/. Insertion order is the order
+ * users see in `embedkit models list` and the README tables (dense first, the default first).
+ * The registry test checks that no family silently overrides another's id.
  */
-export const MODELS = {
+export const REGISTRY = {
   ...BGE_MODELS,
   ...GTE_MODELS,
   ...E5_MODELS,
   ...MINILM_MODELS,
   ...NOMIC_MODELS,
   ...JINA_MODELS,
-} as const satisfies Record<string, ModelSpec>;
+  ...SPARSE_CATALOG,
+  ...BM25_CATALOG,
+  ...RERANK_CATALOG,
+} as const satisfies Record<string, RegistryRecord>;
 
-/** The id of a model in the registry, e.g. `"BAAI/bge-small-en-v1.5"`. */
-export type ModelId = keyof typeof MODELS;
+type Registry = typeof REGISTRY;
+
+/** The id of a registered model of any task. */
+export type RegistryId = keyof Registry;
+
+/** The ids whose record matches `Shape` (a task tag, a sparse kind). */
+type IdsWhere<Shape> = { [I in RegistryId]: Registry[I] extends Shape ? I : never }[RegistryId];
+
+/** The records of the given ids, each with its literal type. */
+export type RegistryView<I extends RegistryId> = { readonly [K in I]: Registry[K] };
+
+/** The id of a dense embedding model in the registry, e.g. `"BAAI/bge-small-en-v1.5"`. */
+export type ModelId = IdsWhere<{ readonly task: "embed" }>;
+/** The id of a registered SPLADE-style sparse encoder, e.g. `"prithivida/Splade_PP_en_v1"`. */
+export type SparseModelId = IdsWhere<{ readonly kind: "splade" }>;
+/** The id of the model-free BM25 (`"bm25"`, or FastEmbed's `"Qdrant/bm25"`). */
+export type Bm25ModelId = IdsWhere<{ readonly kind: "bm25" }>;
+/** The id of a reranker in the registry, e.g. `"Xenova/ms-marco-MiniLM-L-6-v2"`. */
+export type RerankModelId = IdsWhere<{ readonly task: "rerank" }>;
+
+/** Every registry id of every task, in table order. */
+export const REGISTRY_IDS = Object.keys(REGISTRY) as RegistryId[];
+
+/** Whether `id` names a registry model of any task (exact spelling). */
+export function isRegistryId(id: string): id is RegistryId {
+  return Object.hasOwn(REGISTRY, id);
+}
+
+/** The task of a registry id (`undefined` for anything else). */
+export function taskOf(id: string): ModelTask | undefined {
+  return isRegistryId(id) ? REGISTRY[id].task : undefined;
+}
+
+function view<I extends RegistryId>(keep: (record: RegistryRecord) => boolean): RegistryView<I> {
+  return Object.fromEntries(Object.entries(REGISTRY).filter(([, r]) => keep(r))) as RegistryView<I>;
+}
+
+/** The dense embedding models (the registry's `task: "embed"` records), in table order. */
+export const MODELS: RegistryView<ModelId> = view((r) => r.task === "embed");
+/** The SPLADE-style sparse encoders (`task: "sparse"`, `kind: "splade"`), in table order. */
+export const SPARSE_MODELS: RegistryView<SparseModelId> = view((r) => r.task === "sparse" && r.kind === "splade");
+/** The model-free BM25 ids (`task: "sparse"`, `kind: "bm25"`). */
+export const BM25_MODELS: RegistryView<Bm25ModelId> = view((r) => r.task === "sparse" && r.kind === "bm25");
+/** The cross-encoder rerankers (`task: "rerank"`), in table order. */
+export const RERANK_MODELS: RegistryView<RerankModelId> = view((r) => r.task === "rerank");
 
 /** The model used when none is given. */
 export const DEFAULT_MODEL: ModelId = "BAAI/bge-small-en-v1.5";
 
-/** Every registry id, in table order. */
+/** Every dense model id, in table order. */
 export const MODEL_IDS = Object.keys(MODELS) as ModelId[];
 
-/** Whether `id` names a registry model. */
+/** Whether `id` names a registry dense embedding model. */
 export function isModelId(id: string): id is ModelId {
   return Object.prototype.hasOwnProperty.call(MODELS, id);
 }
@@ -55,17 +105,22 @@ export function wrongTask(id: string, task: "embed" | "rerank", useClass: string
   );
 }
 
+/** The BM25 id `model` names (case-insensitive), if any. */
+export function bm25ModelId(model: string): Bm25ModelId | undefined {
+  return (Object.keys(BM25_MODELS) as Bm25ModelId[]).find((m) => m.toLowerCase() === model.toLowerCase());
+}
+
 /** The record of a registered model; a typed error naming the close matches otherwise. */
 export function getModelSpec(id: string): ModelSpec {
   if (isModelId(id)) return MODELS[id];
-  if (isSparseEncoderId(id) || /^(qdrant\/)?bm25$/i.test(id)) {
+  if (taskOf(id) === "sparse" || bm25ModelId(id) !== undefined) {
     throw new EmbedkitError(
       ERROR_CODES.WRONG_MODEL_TASK,
       `model "${id}" is a sparse model: it gives sparse vectors, not dense ones; load it with SparseTextEmbedding.create({ model: "${id}" })`,
       { field: "model", model: id, task: "sparse", use: "SparseTextEmbedding" },
     );
   }
-  if (Object.hasOwn(RERANK_MODELS, id)) throw wrongTask(id, "rerank", "TextCrossEncoder");
+  if (taskOf(id) === "rerank") throw wrongTask(id, "rerank", "TextCrossEncoder");
   const close = suggestModels(id);
   throw new EmbedkitError(
     ERROR_CODES.UNKNOWN_MODEL,

@@ -1,17 +1,14 @@
 /**
- * L1: the reranker table. One typed record per cross-encoder (./catalog/rerank.ts);
- * `RerankModelId` is derived from its keys. The dense table (registry.ts) stays separate.
+ * L1: lookups of the registry's cross-encoder rerankers (`task: "rerank"` records of
+ * src/models/registry.ts; the facts are in ./catalog/rerank.ts).
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { RERANK_MODELS } from "./catalog/rerank.js";
-import { isModelId, wrongTask } from "./registry.js";
+import { isModelId, RERANK_MODELS, wrongTask, type RerankModelId } from "./registry.js";
 import type { RerankModelSpec } from "./spec.js";
 import { closeIds } from "./suggest.js";
 
 export { RERANK_MODELS };
-
-/** The id of a reranker in the registry, e.g. `"Xenova/ms-marco-MiniLM-L-6-v2"`. */
-export type RerankModelId = keyof typeof RERANK_MODELS;
+export type { RerankModelId };
 
 /** Every reranker id, in table order. */
 export const RERANK_MODEL_IDS = Object.keys(RERANK_MODELS) as RerankModelId[];

@@ -1,20 +1,19 @@
 /**
- * L1: the sparse model table (SPLADE-style encoders with model files). `SparseModelId` is
- * derived from its keys. The model-free "bm25" is not here: it has no files, and
- * sparse/sparse-backend.ts resolves it before this table is asked.
+ * L1: lookups of the registry's sparse models (src/models/registry.ts): SPLADE-style encoders
+ * with model files (`kind: "splade"`) and the model-free BM25 (`kind: "bm25"`).
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { SPARSE_CATALOG } from "./catalog/sparse.js";
+import { BM25_MODELS, SPARSE_MODELS, type SparseModelId } from "./registry.js";
 import type { SparseModelSpec } from "./spec.js";
 
-/** All registered sparse encoders (./catalog/sparse.ts), in the order `embedkit models list` shows them. */
-export const SPARSE_MODELS = { ...SPARSE_CATALOG } as const satisfies Record<string, SparseModelSpec>;
+export { SPARSE_MODELS, BM25_MODELS, bm25ModelId } from "./registry.js";
+export type { SparseModelId, Bm25ModelId } from "./registry.js";
 
-/** The id of a registered sparse encoder, e.g. `"prithivida/Splade_PP_en_v1"`. */
-export type SparseModelId = keyof typeof SPARSE_MODELS;
-
-/** Every sparse encoder id, in table order. */
+/** Every sparse encoder id (SPLADE-style, with files), in table order. */
 export const SPARSE_ENCODER_IDS = Object.keys(SPARSE_MODELS) as SparseModelId[];
+
+/** Every sparse model id SparseTextEmbedding knows: BM25 and the registered SPLADE encoders. */
+export const SPARSE_MODEL_IDS: readonly string[] = [...Object.keys(BM25_MODELS), ...SPARSE_ENCODER_IDS];
 
 /** Whether `id` names a registered sparse encoder (exact spelling). */
 export function isSparseEncoderId(id: string): id is SparseModelId {

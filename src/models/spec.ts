@@ -36,8 +36,13 @@ export interface ModelPrompts {
   readonly symmetric: string;
 }
 
+/** What a model is for: dense vectors, sparse vectors, or scoring pairs (a cross-encoder). */
+export type ModelTask = "embed" | "sparse" | "rerank";
+
 /** Everything embedkit needs to know about a model: one record of the registry (or read from a local folder). */
 export interface ModelSpec {
+  /** The task tag: registry records carry it (a spec read from a local folder may not). */
+  readonly task?: "embed";
   /** One line a user reads in `embedkit models list`. */
   readonly description: string;
   /** Where the ONNX export lives on the hub. */
@@ -93,6 +98,8 @@ export interface ModelSpec {
 export interface SparseModelSpec {
   /** The task tag: this record is for SparseTextEmbedding. */
   readonly task: "sparse";
+  /** Which sparse model: a SPLADE-style encoder with model files (BM25 is {@link Bm25ModelSpec}). */
+  readonly kind: "splade";
   /** One line a user reads in `embedkit models list`. */
   readonly description: string;
   /** Where the ONNX export lives on the hub. */
@@ -128,6 +135,21 @@ export interface SparseModelSpec {
   readonly paramsM: number;
 }
 
+/**
+ * BM25 as a sparse model: term weights computed in TypeScript, no model files (FastEmbed's
+ * `Qdrant/bm25`, English). One record of the registry per accepted id.
+ */
+export interface Bm25ModelSpec {
+  /** The task tag: this record is for SparseTextEmbedding. */
+  readonly task: "sparse";
+  /** Which sparse model: model-free BM25. */
+  readonly kind: "bm25";
+  /** One line a user reads in `embedkit models list`. */
+  readonly description: string;
+  /** Languages, as ISO 639-1 codes. */
+  readonly languages: readonly string[];
+}
+
 /** How a cross-encoder's logit becomes its score: sigmoid into (0, 1), or the raw logit. */
 export type RerankActivation = "sigmoid" | "none";
 
@@ -156,6 +178,12 @@ export interface RerankModelSpec {
   /** Approximate parameter count in millions. */
   readonly paramsM: number;
 }
+
+/** A dense registry record: a {@link ModelSpec} with its task tag. */
+export type EmbedModelSpec = ModelSpec & { readonly task: "embed" };
+
+/** One record of the registry, whatever its task (the `task` tag, then `kind` for sparse models, tell them apart). */
+export type RegistryRecord = EmbedModelSpec | SparseModelSpec | Bm25ModelSpec | RerankModelSpec;
 
 /** What the model store needs of any registry record, whatever its task: where it lives and its files. */
 export type HubRecord = Pick<ModelSpec, "source" | "files">;

@@ -1,5 +1,6 @@
 /**
- * L3: what SparseTextEmbedding needs of a sparse model, and the table of sparse models it knows.
+ * L3: what SparseTextEmbedding needs of a sparse model (the sparse models it knows are registry
+ * records: src/models/sparse-registry.ts).
  *
  * A backend turns a batch of validated texts into sparse vectors, one per text, for either side
  * of retrieval. BM25 computes them on the calling thread (no model, no weights); a SPLADE backend
@@ -15,7 +16,6 @@ import {
   FASTEMBED_BM25_PARAMETERS,
   type Bm25Parameters,
 } from "./bm25-vectors.js";
-import { SPARSE_ENCODER_IDS } from "../models/sparse-registry.js";
 import { pruneTopK, type SparseVector } from "./sparse-vector.js";
 
 export type SparseSide = "document" | "query";
@@ -86,20 +86,4 @@ export class Bm25Backend implements SparseBackend {
   }
 
   async dispose(): Promise<void> {}
-}
-
-/** The model-free sparse models by id (no files); SPLADE models are in models/sparse-registry.ts. */
-export const BM25_MODELS = {
-  bm25: { kind: "bm25", description: "BM25 term weights, FastEmbed's Qdrant/bm25 (English); no model files" },
-  "Qdrant/bm25": { kind: "bm25", description: "alias of bm25 (FastEmbed's name)" },
-} as const satisfies Record<string, { kind: "bm25"; description: string }>;
-
-/** Every sparse model id SparseTextEmbedding knows: BM25 and the registered SPLADE encoders. */
-export const SPARSE_MODEL_IDS: readonly string[] = [...Object.keys(BM25_MODELS), ...SPARSE_ENCODER_IDS];
-
-/** The BM25 id `model` names (case-insensitive), if any. */
-export function bm25ModelId(model: string): keyof typeof BM25_MODELS | undefined {
-  return (Object.keys(BM25_MODELS) as (keyof typeof BM25_MODELS)[]).find(
-    (m) => m.toLowerCase() === model.toLowerCase(),
-  );
 }

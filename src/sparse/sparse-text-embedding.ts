@@ -9,13 +9,13 @@
 import { storeConfigFromEnv, type StoreConfig } from "../config/schema.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { assertTextInput } from "../text-input.js";
-import { resolveSparseModelFiles } from "../hub/resolve-sparse.js";
+import { isSparseModelName, resolveSparseModelFiles } from "../hub/resolve-sparse.js";
+import { bm25ModelId } from "../models/sparse-registry.js";
 import type { SparseModelSpec } from "../models/spec.js";
 import { checkRuntimeOptions, type RuntimeOptions } from "../runtime/onnx-model.js";
 import type { Encoding, Quantization } from "../types.js";
 import {
   Bm25Backend,
-  bm25ModelId,
   type Bm25BackendOptions,
   type SparseBackend,
   type SparseBatchOptions,
@@ -139,6 +139,14 @@ export class SparseTextEmbedding {
       options,
     );
     return new SparseTextEmbedding(backend, batchSize);
+  }
+
+  /**
+   * Whether `model` names a sparse model: a sparse registry id, "bm25", or a folder whose
+   * config.json declares a masked-LM architecture. Reads no weights.
+   */
+  static isSparseModel(model: string): Promise<boolean> {
+    return isSparseModelName(model);
   }
 
   /**

@@ -12,9 +12,28 @@ import { GTE_MODELS } from "../../src/models/catalog/gte.js";
 import { JINA_MODELS } from "../../src/models/catalog/jina.js";
 import { MINILM_MODELS } from "../../src/models/catalog/minilm.js";
 import { NOMIC_MODELS } from "../../src/models/catalog/nomic.js";
-import { DEFAULT_MODEL, getModelSpec, isModelId, MODEL_IDS, MODELS, suggestModels } from "../../src/models/registry.js";
+import {
+  BM25_MODELS,
+  bm25ModelId,
+  DEFAULT_MODEL,
+  getModelSpec,
+  isModelId,
+  MODEL_IDS,
+  MODELS,
+  REGISTRY_IDS,
+  RERANK_MODELS,
+  SPARSE_MODELS,
+  suggestModels,
+  taskOf,
+} from "../../src/models/registry.js";
+import { SPARSE_MODEL_IDS } from "../../src/models/sparse-registry.js";
 import type { ModelFile, ModelSpec } from "../../src/models/spec.js";
-import { formatModelTable } from "../../src/models/table.js";
+import {
+  formatModelTable,
+  formatRegistryTables,
+  formatRerankTable,
+  formatSparseTable,
+} from "../../src/models/table.js";
 import type { Pooling } from "../../src/types.js";
 import { END_MARKER, spliceModelTable, START_MARKER } from "../../scripts/gen-readme-models.js";
 
@@ -257,5 +276,71 @@ describe("spliceModelTable", () => {
     assert.throws(() => spliceModelTable("no markers", "t"), /exactly one/);
     assert.throws(() => spliceModelTable(`${START_MARKER}${START_MARKER}${END_MARKER}`, "t"), /found 2 and 1/);
     assert.throws(() => spliceModelTable(`${END_MARKER}\n${START_MARKER}`, "t"), /comes before/);
+  });
+});
+
+describe("one registry table for every task", () => {
+  it("holds every catalog once: no id of one task silently overrides another task's", async () => {
+    const { BM25_CATALOG } = await import("../../src/models/catalog/bm25.js");
+    const { RERANK_CATALOG } = await import("../../src/models/catalog/rerank.js");
+    const { SPARSE_CATALOG } = await import("../../src/models/catalog/sparse.js");
+    const families = [BGE_MODELS, GTE_MODELS, E5_MODELS, MINILM_MODELS, NOMIC_MODELS, JINA_MODELS];
+    const all = [...families, SPARSE_CATALOG, BM25_CATALOG, RERANK_CATALOG];
+    const total = all.reduce((n, f) => n + Object.keys(f).length, 0);
+    assert.equal(REGISTRY_IDS.length, total);
+  });
+
+  it("the per-task tables partition the registry, in registry order, each record tagged with its task", () => {
+    const views = [MODELS, SPARSE_MODELS, BM25_MODELS, RERANK_MODELS].map((v) => Object.keys(v));
+    assert.deepEqual(views.flat().sort(), [...REGISTRY_IDS].sort());
+    assert.deepEqual(
+      REGISTRY_IDS.filter((id) => taskOf(id) === "embed"),
+      MODEL_IDS,
+    );
+    for (const [id, r] of Object.entries(SPARSE_MODELS)) assert.deepEqual([r.task, r.kind], ["sparse", "splade"], id);
+    for (const [id, r] of Object.entries(BM25_MODELS)) assert.deepEqual([r.task, r.kind], ["sparse", "bm25"], id);
+    for (const [id, r] of Object.entries(RERANK_MODELS)) assert.equal(r.task, "rerank", id);
+    assert.equal(taskOf("not/a-model"), undefined);
+  });
+
+  it("bm25 ids match in any case; a sparse or rerank id given where a dense one is needed names the right engine", () => {
+    assert.equal(bm25ModelId("BM25"), "bm25");
+    assert.equal(bm25ModelId("qdrant/BM25"), "Qdrant/bm25");
+    assert.equal(bm25ModelId("bm25x"), undefined);
+    assert.deepEqual(SPARSE_MODEL_IDS.slice(0, 2), ["bm25", "Qdrant/bm25"]);
+    const code = (c: string, use: string) => (e: unknown) =>
+      e instanceof EmbedkitError && e.code === c && (e.details as { use?: string }).use === use;
+    assert.throws(() => getModelSpec("bm25"), code(ERROR_CODES.WRONG_MODEL_TASK, "SparseTextEmbedding"));
+    assert.throws(
+      () => getModelSpec("embedkit-test/splade-tiny"),
+      code(ERROR_CODES.WRONG_MODEL_TASK, "SparseTextEmbedding"),
+    );
+    assert.throws(() => getModelSpec("BAAI/bge-reranker-base"), code(ERROR_CODES.WRONG_MODEL_TASK, "TextCrossEncoder"));
+  });
+});
+
+describe("formatSparseTable / formatRerankTable / formatRegistryTables", () => {
+  it("the sparse table has one row per SPLADE encoder then per BM25 id, in registry order", () => {
+    const lines = formatSparseTable().split("\n");
+    const ids = [...Object.keys(SPARSE_MODELS), ...Object.keys(BM25_MODELS)];
+    assert.equal(lines.length, 2 + ids.length);
+    ids.forEach((id, i) => assert.ok(lines[i + 2]?.startsWith(`| \`${id}\` `), `row ${i + 2} should be ${id}`));
+    assert.match(lines.find((l) => l.startsWith("| `bm25` "))!, /\| bm25 +\| terms +\| +- \|/);
+    assert.match(lines.find((l) => l.includes("doc-v1`"))!, /\| splade \| idf +\| +512 \| +30522 \|/);
+  });
+
+  it("the rerank table has one row per reranker and marks only the default", () => {
+    const lines = formatRerankTable().split("\n");
+    assert.equal(lines.length, 2 + Object.keys(RERANK_MODELS).length);
+    const marked = lines.filter((l) => l.includes("(default)"));
+    assert.deepEqual(marked.length, 1);
+    assert.ok(marked[0]?.startsWith("| `Xenova/ms-marco-MiniLM-L-6-v2` (default) "));
+  });
+
+  it("the README block holds the three tables, every registry id once", () => {
+    const block = formatRegistryTables();
+    for (const id of REGISTRY_IDS) {
+      assert.equal(block.split(`| \`${id}\` `).length - 1, 1, id);
+    }
   });
 });

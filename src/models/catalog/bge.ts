@@ -6,12 +6,13 @@
  * ONNX exports: Xenova/<name> (tree listings: onnx/model.onnx, model_quantized.onnx,
  * model_fp16.onnx). Not read directly: each repo's 1_Pooling/config.json.
  */
-import type { ModelSpec } from "../spec.js";
+import type { EmbedModelSpec } from "../spec.js";
 import { CONFIG_JSON, ONNX_FP16, ONNX_FP32, ONNX_INT8, STANDARD_FILES, TOKENIZER_JSON } from "./files.js";
 import { BGE_EN_PROMPTS, BGE_ZH_PROMPTS } from "./prompts.js";
 
 export const BGE_MODELS = {
   "BAAI/bge-small-en-v1.5": {
+    task: "embed",
     description: "BGE small English v1.5: strong, fast default for English retrieval and similarity",
     source: { repo: "Xenova/bge-small-en-v1.5", revision: "main" },
     dim: 384,
@@ -46,6 +47,7 @@ export const BGE_MODELS = {
     paramsM: 33,
   },
   "BAAI/bge-base-en-v1.5": {
+    task: "embed",
     description: "BGE base English v1.5: higher quality than small at about 3x the compute",
     source: { repo: "Xenova/bge-base-en-v1.5", revision: "main" },
     dim: 768,
@@ -60,6 +62,7 @@ export const BGE_MODELS = {
     paramsM: 109,
   },
   "BAAI/bge-large-en-v1.5": {
+    task: "embed",
     description: "BGE large English v1.5: best BGE quality, slowest (1.34 GB fp32)",
     source: { repo: "Xenova/bge-large-en-v1.5", revision: "main" },
     dim: 1024,
@@ -74,6 +77,7 @@ export const BGE_MODELS = {
     paramsM: 335,
   },
   "BAAI/bge-small-zh-v1.5": {
+    task: "embed",
     description: "BGE small Chinese v1.5",
     source: { repo: "Xenova/bge-small-zh-v1.5", revision: "main" },
     dim: 512,
@@ -87,4 +91,4 @@ export const BGE_MODELS = {
     languages: ["zh"],
     paramsM: 24,
   },
-} as const satisfies Record<string, ModelSpec>;
+} as const satisfies Record<string, EmbedModelSpec>;

@@ -10,12 +10,13 @@
  * ONNX exports: Xenova/<name> (tree listings show fp32, model_quantized and fp16).
  * Not read directly: each repo's 1_Pooling/config.json.
  */
-import type { ModelSpec } from "../spec.js";
+import type { EmbedModelSpec } from "../spec.js";
 import { CONFIG_JSON, ONNX_FP16, ONNX_FP32, ONNX_INT8, STANDARD_FILES, TOKENIZER_JSON } from "./files.js";
 import { E5_PROMPTS } from "./prompts.js";
 
 export const E5_MODELS = {
   "intfloat/e5-small-v2": {
+    task: "embed",
     description: "E5 small v2: English, needs 'query: '/'passage: ' prefixes",
     source: { repo: "Xenova/e5-small-v2", revision: "main" },
     dim: 384,
@@ -49,6 +50,7 @@ export const E5_MODELS = {
     paramsM: 33,
   },
   "intfloat/e5-base-v2": {
+    task: "embed",
     description: "E5 base v2: English, needs 'query: '/'passage: ' prefixes",
     source: { repo: "Xenova/e5-base-v2", revision: "main" },
     dim: 768,
@@ -63,6 +65,7 @@ export const E5_MODELS = {
     paramsM: 109,
   },
   "intfloat/e5-large-v2": {
+    task: "embed",
     description: "E5 large v2: English, needs 'query: '/'passage: ' prefixes (1.34 GB fp32)",
     source: { repo: "Xenova/e5-large-v2", revision: "main" },
     dim: 1024,
@@ -77,6 +80,7 @@ export const E5_MODELS = {
     paramsM: 335,
   },
   "intfloat/multilingual-e5-small": {
+    task: "embed",
     description: "Multilingual E5 small: about 100 languages, needs 'query: '/'passage: ' prefixes",
     source: { repo: "Xenova/multilingual-e5-small", revision: "main" },
     dim: 384,
@@ -91,6 +95,7 @@ export const E5_MODELS = {
     paramsM: 118,
   },
   "intfloat/multilingual-e5-base": {
+    task: "embed",
     description: "Multilingual E5 base: about 100 languages, needs 'query: '/'passage: ' prefixes",
     source: { repo: "Xenova/multilingual-e5-base", revision: "main" },
     dim: 768,
@@ -105,6 +110,7 @@ export const E5_MODELS = {
     paramsM: 278,
   },
   "intfloat/multilingual-e5-large": {
+    task: "embed",
     description: "Multilingual E5 large: best multilingual quality here; fp32 is 2.24 GB in two files",
     source: { repo: "Xenova/multilingual-e5-large", revision: "main" },
     dim: 1024,
@@ -128,4 +134,4 @@ export const E5_MODELS = {
     languages: ["multilingual"],
     paramsM: 560,
   },
-} as const satisfies Record<string, ModelSpec>;
+} as const satisfies Record<string, EmbedModelSpec>;

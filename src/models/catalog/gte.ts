@@ -8,12 +8,13 @@
  * expected-weights.json has hashes for koxy-ai/gte-small, a fork that is not necessarily
  * byte-identical to Xenova/gte-small, so they are not used here.
  */
-import type { ModelSpec } from "../spec.js";
+import type { EmbedModelSpec } from "../spec.js";
 import { STANDARD_FILES } from "./files.js";
 import { NO_PROMPTS } from "./prompts.js";
 
 export const GTE_MODELS = {
   "thenlper/gte-small": {
+    task: "embed",
     description: "GTE small: English, no prefixes needed, strong for its size",
     source: { repo: "Xenova/gte-small", revision: "main" },
     dim: 384,
@@ -27,6 +28,7 @@ export const GTE_MODELS = {
     paramsM: 33,
   },
   "thenlper/gte-base": {
+    task: "embed",
     description: "GTE base: English, no prefixes needed",
     source: { repo: "Xenova/gte-base", revision: "main" },
     dim: 768,
@@ -40,6 +42,7 @@ export const GTE_MODELS = {
     paramsM: 109,
   },
   "thenlper/gte-large": {
+    task: "embed",
     description: "GTE large: English, no prefixes needed, highest GTE quality (1.34 GB fp32)",
     source: { repo: "Xenova/gte-large", revision: "main" },
     dim: 1024,
@@ -52,4 +55,4 @@ export const GTE_MODELS = {
     languages: ["en"],
     paramsM: 335,
   },
-} as const satisfies Record<string, ModelSpec>;
+} as const satisfies Record<string, EmbedModelSpec>;

@@ -10,12 +10,13 @@
  * (onnx/model.onnx, model_quantized.onnx, model_fp16.onnx) and output token embeddings like
  * every other model here. UNCONFIRMED: the exact output tensor names of these exports.
  */
-import type { ModelSpec } from "../spec.js";
+import type { EmbedModelSpec } from "../spec.js";
 import { STANDARD_FILES } from "./files.js";
 import { NO_PROMPTS } from "./prompts.js";
 
 export const JINA_MODELS = {
   "jinaai/jina-embeddings-v2-small-en": {
+    task: "embed",
     description: "jina-embeddings-v2 small English: 8192-token context, small and fast",
     source: { repo: "Xenova/jina-embeddings-v2-small-en", revision: "main" },
     dim: 512,
@@ -29,6 +30,7 @@ export const JINA_MODELS = {
     paramsM: 33,
   },
   "jinaai/jina-embeddings-v2-base-en": {
+    task: "embed",
     description: "jina-embeddings-v2 base English: 8192-token context",
     source: { repo: "Xenova/jina-embeddings-v2-base-en", revision: "main" },
     dim: 768,
@@ -41,4 +43,4 @@ export const JINA_MODELS = {
     languages: ["en"],
     paramsM: 137,
   },
-} as const satisfies Record<string, ModelSpec>;
+} as const satisfies Record<string, EmbedModelSpec>;

@@ -10,12 +10,13 @@
  *    prose says 256 (copied from L6) and max_position_embeddings is 512.
  * ONNX exports: Xenova/<name>.
  */
-import type { ModelSpec } from "../spec.js";
+import type { EmbedModelSpec } from "../spec.js";
 import { CONFIG_JSON, ONNX_FP16, ONNX_FP32, ONNX_INT8, STANDARD_FILES, TOKENIZER_JSON } from "./files.js";
 import { NO_PROMPTS } from "./prompts.js";
 
 export const MINILM_MODELS = {
   "sentence-transformers/all-MiniLM-L6-v2": {
+    task: "embed",
     description: "all-MiniLM-L6-v2: tiny and fast English sentence embeddings",
     source: { repo: "Xenova/all-MiniLM-L6-v2", revision: "main" },
     dim: 384,
@@ -51,6 +52,7 @@ export const MINILM_MODELS = {
     paramsM: 23,
   },
   "sentence-transformers/all-MiniLM-L12-v2": {
+    task: "embed",
     description: "all-MiniLM-L12-v2: small English sentence embeddings, 128-token inputs",
     source: { repo: "Xenova/all-MiniLM-L12-v2", revision: "main" },
     dim: 384,
@@ -63,4 +65,4 @@ export const MINILM_MODELS = {
     languages: ["en"],
     paramsM: 33,
   },
-} as const satisfies Record<string, ModelSpec>;
+} as const satisfies Record<string, EmbedModelSpec>;

@@ -13,12 +13,13 @@
  * scaling has not been checked. Test long inputs against the PyTorch model before relying on
  * the full 8192.
  */
-import type { ModelSpec } from "../spec.js";
+import type { EmbedModelSpec } from "../spec.js";
 import { STANDARD_FILES } from "./files.js";
 import { NOMIC_PROMPTS } from "./prompts.js";
 
 export const NOMIC_MODELS = {
   "nomic-ai/nomic-embed-text-v1.5": {
+    task: "embed",
     description: "nomic-embed-text v1.5: English, 8192-token context, Matryoshka dims down to 64",
     source: { repo: "nomic-ai/nomic-embed-text-v1.5", revision: "main" },
     dim: 768,
@@ -33,4 +34,4 @@ export const NOMIC_MODELS = {
     languages: ["en"],
     paramsM: 137,
   },
-} as const satisfies Record<string, ModelSpec>;
+} as const satisfies Record<string, EmbedModelSpec>;

