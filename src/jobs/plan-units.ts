@@ -1,6 +1,7 @@
 /**
  * L5: splits input shards into units of about `unitTokens` tokens each (the model's own token
- * counts, from TextEmbedding.tokenCount), never across a shard boundary.
+ * counts, from TextEmbedding.tokenCount; each record capped at the model's window, unless the
+ * job chunks its records), never across a shard boundary.
  *
  * A unit names a byte range of its shard instead of holding the texts: 50 million chunks of
  * ~1 KB would need ~50 GB of Redis memory as payloads, while a range is ~150 bytes per unit
@@ -63,8 +64,13 @@ export async function inspectShard(path: string): Promise<ShardInfo> {
 export async function planUnits(
   paths: readonly string[],
   model: TextEmbedding,
-  options: RecordFields & { unitTokens: number },
+  options: RecordFields & {
+    unitTokens: number;
+    /** Count each record's tokens whole (documents a chunked job splits) instead of capped at the model's window. */
+    wholeRecords?: boolean;
+  },
 ): Promise<UnitPlan> {
+  const cap = options.wholeRecords ? Number.MAX_SAFE_INTEGER : model.maxTokens;
   const shards: ShardInfo[] = [];
   for (const p of paths) shards.push(await inspectShard(p)); // every shard checked before any work
   const units: PlannedUnit[] = [];
@@ -94,7 +100,7 @@ export async function planUnits(
       const good = batch.filter((r) => !r.error);
       const counts = good.length ? await model.tokenCount(good.map((r) => r.text)) : [];
       let k = 0;
-      for (const r of batch) add(r, r.error ? 0 : Math.min(counts[k++]!, model.maxTokens));
+      for (const r of batch) add(r, r.error ? 0 : Math.min(counts[k++]!, cap));
       batch = [];
     };
     try {
