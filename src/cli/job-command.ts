@@ -171,6 +171,11 @@ function formatStatus(s: JobStatus): string {
     `  records  ${s.records.done} of ${s.records.total}`,
     `  tokens   ${s.tokens.done} of ${s.tokens.total}, ${Math.round(s.tokensPerSecond)} tokens/s, ETA ${eta}`,
   ];
+  if (s.chunking) {
+    const c = s.chunking;
+    const how = [`by ${c.by ?? "sentences"}`, `size ${c.size ?? "default"}`, `overlap ${c.overlap ?? 0}`];
+    lines.push(`  chunking ${c.strategy}, ${how.join(", ")}; one row per chunk`);
+  }
   if (s.format === "npy") {
     lines.push(
       `  read     ${s.output}/manifest.json lists each unit's .npy (float32, rows x dim) and .ids.jsonl (its rows' ids), in order;`,

@@ -203,6 +203,10 @@ describe("chunked bulk jobs and .npy shards", { timeout: 400_000 }, () => {
       shown.lines.some((l) => /read .*manifest\.json lists each unit's \.npy/.test(l)),
       shown.lines.join("\n"),
     );
+    assert.ok(
+      shown.lines.includes("  chunking late, by sentences, size 32, overlap 0; one row per chunk"),
+      shown.lines.join("\n"),
+    );
   });
 
   test("an unchunked job as .npy: rows in input order, equal to a single-process run", async () => {
@@ -229,5 +233,30 @@ describe("chunked bulk jobs and .npy shards", { timeout: 400_000 }, () => {
     } finally {
       await engine?.dispose();
     }
+  });
+
+  test("naive chunking with --dimensions as .npy: (rows, 128) shards equal embed --chunk naive --dimensions 128", async () => {
+    const few = join(dir, "few.jsonl");
+    await writeDocuments(few, 12);
+    const flags = ["--chunk", "naive", "--chunk-size", "24", "--dimensions", "128"];
+    const ref = join(dir, "few-reference.jsonl");
+    const r = await run(["embed", "--input", few, "-o", ref, "-m", MODEL, ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    const naive = parseLines(await readFile(ref, "utf8"));
+    assert.equal(naive[0]!.embedding.length, 128);
+    const submitter = spawnCli([
+      ...["job", "submit", "--redis", redis.url, "--input", few, "--sink", join(dir, "out"), "-m", MODEL],
+      ...["--unit-tokens", "300", "--format", "npy", ...flags],
+    ]);
+    const printed = await submitter.waitFor(/^job ([0-9a-f]+)$/);
+    assert.equal(await submitter.exited, 0);
+    const status = await waitForJob(redis.url, printed[1]!);
+    assert.equal(status.state, "done", JSON.stringify(status));
+    assert.deepEqual(status.chunking, { strategy: "naive", size: 24 });
+    const { manifest, rows } = await readRows(status.output);
+    assert.ok(manifest.units.length >= 2, `${manifest.units.length} units`);
+    const first = parseNpy(await readFile(join(status.output, manifest.units[0]!.file)));
+    assert.equal(first.dim, 128);
+    assertSameChunks(rows, naive);
   });
 });
