@@ -11,6 +11,7 @@
  */
 import { stat } from "node:fs/promises";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { assertTextInput } from "../text-input.js";
 import type { TextEmbedding } from "../embed/text-embedding.js";
 import type { ShardInfo, UnitData } from "./job-spec.js";
 import { shardFormat, shardRecords, type RecordFields, type ShardRecord } from "./shard-records.js";
@@ -97,6 +98,16 @@ export async function planUnits(
     };
     let batch: ShardRecord[] = [];
     const flush = async (): Promise<void> => {
+      // A text the tokenizer refuses (a lone surrogate) is a bad record, not a failed submission.
+      batch = batch.map((r) => {
+        if (r.error) return r;
+        try {
+          assertTextInput(r.text, `line ${r.line} of ${shard.path}`);
+          return r;
+        } catch (e) {
+          return { ...r, error: e as EmbedkitError };
+        }
+      });
       const good = batch.filter((r) => !r.error);
       const counts = good.length ? await model.tokenCount(good.map((r) => r.text)) : [];
       let k = 0;

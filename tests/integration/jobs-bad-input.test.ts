@@ -341,4 +341,33 @@ describe("bulk jobs: bad input", { timeout: 300_000 }, () => {
     assert.ok(!files.some((f) => f.endsWith(".tmp")), "no temporary file left behind");
     assert.equal(files.filter((f) => f.endsWith(".npy")).length, job.units);
   });
+
+  test("a chunked job with a document the tokenizer refuses: that unit fails with its position; the rest is done", async () => {
+    const inputs = await writeInputs(join(dir, "docs-bad.jsonl"), 30);
+    const lines = inputs.map((t) => JSON.stringify(t));
+    lines[12] = '{"id": "t0012", "text": "half a pair \\ud800 here"}'; // valid JSON, a lone surrogate
+    await writeFile(join(dir, "docs-bad.jsonl"), lines.join("\n") + "\n");
+    const job = await submitJob({
+      ...base(),
+      inputs: [join(dir, "docs-bad.jsonl")],
+      chunking: { strategy: "late", size: 8 },
+      unitTokens: 150,
+    });
+    assert.deepEqual(
+      job.badRecords.map((b) => [b.position, b.line]),
+      [[12, 13]],
+    );
+    assert.match(job.badRecords[0]!.message, /line 13 of .*docs-bad\.jsonl is not valid UTF-16/);
+    await startWorker();
+    const s = await waitForJob(redis.url, job.jobId);
+    await stopWorker();
+    assert.equal(s.state, "done_with_failures");
+    assert.equal(s.units.failed, 1);
+    assert.equal(s.units.done, job.units - 1);
+    const f = s.failedUnits[0]!;
+    assert.equal(f.code, "invalid_input");
+    assert.equal(f.details["position"], 12);
+    assert.equal(f.details["line"], 13);
+    assert.match(f.message, /record at position 12 \(line 13 of .*docs-bad\.jsonl\).*not valid UTF-16/);
+  });
 });
