@@ -11,11 +11,17 @@
  *    as a real one: take, lock, HSETNX done mark, complete), at a few concurrencies: the
  *    ceiling on units/s, hence on tokens/s = units/s x tokens per unit, whatever the workers.
  *
+ * Beside wall time, each run reports the CPU seconds its processes used (the finished children's
+ * user+sys from /proc/self/stat, plus redis-server's own during the run): on a shared,
+ * oversubscribed machine wall time mostly measures the share of the cores a run gets (two
+ * processes get about twice the share of one), while tokens per CPU second compare the work done.
+ *
  * A private redis-server (own port and data dir, AOF on, like production) is started and killed.
  * Flags: --size N (texts, default 2000), --model ID (default sentence-transformers/all-MiniLM-L6-v2),
  * --unit-tokens N (default 8192), --noop-units N (default 3000), --workers 1,2.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
@@ -39,6 +45,15 @@ const { values } = parseArgs({
 });
 const cores = availableParallelism();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** CPU seconds (user + sys) from /proc/<pid>/stat: the process's own, or (`children`) of its reaped children. */
+function cpuSeconds(pid: number | "self", children = false): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+  const at = children ? 13 : 11; // utime, stime are fields 14, 15; cutime, cstime 16, 17
+  return (Number(f[at]) + Number(f[at + 1])) / TICKS;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -95,18 +110,32 @@ try {
   console.log(`${loadAverage()}; unit size ${values["unit-tokens"]} tokens\n`);
 
   const rows: string[][] = [];
+  const cpuNow = (): number => cpuSeconds("self", true) + cpuSeconds(redisProc.pid!);
   // 1. the plain CLI
+  const c0 = cpuNow();
   const t0 = performance.now();
   const plain = cli(["embed", "--input", input, "-o", join(dir, "plain.jsonl"), "-m", values.model]);
   if ((await plain.exited) !== 0) throw new Error(`embedkit embed failed:\n${plain.stderr()}`);
   const plainSeconds = (performance.now() - t0) / 1000;
   const plainRate = tokens / plainSeconds;
-  console.log(`  embedkit embed: ${fmt(plainSeconds)} s`);
-  rows.push(["embedkit embed (1 process)", `${cores}`, fmt(plainSeconds), fmt(plainRate), "1.00x"]);
+  const plainCpu = cpuNow() - c0;
+  const plainPerCpu = tokens / plainCpu;
+  console.log(`  embedkit embed: ${fmt(plainSeconds)} s, ${fmt(plainCpu)} CPU s (${loadAverage()})`);
+  rows.push([
+    "embedkit embed (1 process)",
+    `${cores}`,
+    fmt(plainSeconds),
+    fmt(plainRate),
+    "1.00x",
+    fmt(plainCpu),
+    fmt(plainPerCpu),
+    "1.00x",
+  ]);
 
   // 2. the same corpus as a job, with 1 and 2 worker processes
   for (const w of values.workers.split(",").map(Number)) {
     const threads = Math.max(1, Math.floor(cores / w));
+    const c1 = cpuNow(); // the workers' model loads are counted, as the CLI's is
     const workers = Array.from({ length: w }, () =>
       cli(["worker", "--redis", url, "--threads", String(threads), "--lock-ms", "60000"]),
     );
@@ -130,19 +159,25 @@ try {
     }
     const seconds = (performance.now() - t1) / 1000;
     const rate = submitted.tokens / seconds;
-    console.log(`  job with ${w} worker(s): ${fmt(seconds)} s`);
+    for (const p of workers) p.proc.kill("SIGTERM");
+    await Promise.all(workers.map((p) => p.exited));
+    const cpu = cpuNow() - c1; // workers and redis-server (the submitter's token count is not included)
+    console.log(`  job with ${w} worker(s): ${fmt(seconds)} s, ${fmt(cpu)} CPU s (${loadAverage()})`);
     rows.push([
       `job, ${w} worker process${w > 1 ? "es" : ""} (${submitted.units} units)`,
       `${w}x${threads}`,
       fmt(seconds),
       fmt(rate),
       `${(rate / plainRate).toFixed(2)}x`,
+      fmt(cpu),
+      fmt(submitted.tokens / cpu),
+      `${(submitted.tokens / cpu / plainPerCpu).toFixed(2)}x`,
     ]);
-    for (const p of workers) p.proc.kill("SIGTERM");
-    await Promise.all(workers.map((p) => p.exited));
   }
   await engine.dispose();
-  console.log(formatTable(["run", "threads", "seconds", "tokens/s", "vs embed"], rows));
+  console.log(
+    formatTable(["run", "threads", "seconds", "tokens/s", "vs embed", "CPU s", "tokens/CPU s", "vs embed (CPU)"], rows),
+  );
 
   // 3. what Redis + BullMQ coordinate: no-op units with the real bookkeeping
   const noopRows: string[][] = [];

@@ -5,8 +5,10 @@ import { parseArgs } from "node:util";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { cancelJob, getJobStatus, retryFailedUnits, type JobStatus } from "../jobs/job-status.js";
 import { submitJob } from "../jobs/submit-job.js";
+import type { SinkFormat } from "../jobs/job-spec.js";
 import type { PromptName } from "../types.js";
 import { commonModelOptions, modelOptionsFrom, type CliContext } from "./common.js";
+import { checkChunkFlag, chunkOptionsFrom } from "./embed-chunks-command.js";
 
 export const DEFAULT_REDIS = "redis://127.0.0.1:6379";
 
@@ -52,6 +54,15 @@ Submit options:
       --unit-tokens N      tokens per unit (default 8192)
       --attempts N         tries per unit before it is failed (default 5)
       --backoff-ms N       first retry delay, doubling each try (default 1000)
+      --chunk late|naive   each record is a document: split it and embed its chunks (embedChunks); one
+                           line per chunk {"id","chunk","start","end","text","embedding"}, as
+                           \`embedkit embed --chunk\` writes (id: the record's id, else its line number);
+                           units are sized by whole documents' tokens
+      --chunk-by KIND      tokens | sentences | paragraphs | markdown (default sentences)
+      --chunk-size N       most tokens per chunk (default 256)
+      --chunk-overlap N    tokens shared with the previous chunk (default 0)
+      --format jsonl|npy   files sink format (default jsonl); npy: per unit unit-NNNNNN.npy (float32,
+                           shape (rows, dim)) and unit-NNNNNN.ids.jsonl (the other fields, row for row)
 ${REDIS_HELP}${commonModelOptions.help}
 Workers (\`embedkit worker\`) must see the input shards and the sink at the same paths.
 `;
@@ -85,6 +96,11 @@ async function submit(argv: string[], ctx: CliContext): Promise<number> {
       "unit-tokens": { type: "string" },
       attempts: { type: "string" },
       "backoff-ms": { type: "string" },
+      chunk: { type: "string" },
+      "chunk-by": { type: "string" },
+      "chunk-size": { type: "string" },
+      "chunk-overlap": { type: "string" },
+      format: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -92,6 +108,15 @@ async function submit(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(HELP);
     return 0;
   }
+  checkChunkFlag(values.chunk);
+  const lonely = (["chunk-by", "chunk-size", "chunk-overlap"] as const).find((f) => values[f] !== undefined);
+  if (values.chunk === undefined && lonely !== undefined) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `--${lonely} needs --chunk late|naive`, {
+      field: lonely,
+      value: values[lonely],
+    });
+  }
+  const chunking = values.chunk !== undefined ? chunkOptionsFrom(values).chunking : undefined;
   const inputs = [...(values.input ?? []), ...positionals]; // `--input shards/*.jsonl` expands to many words
   if (inputs.length === 0 || values.sink === undefined) {
     ctx.stderr.write(`embedkit job submit: needs --input SHARD... and --sink DIR\n`);
@@ -121,6 +146,8 @@ async function submit(argv: string[], ctx: CliContext): Promise<number> {
     ...(unitTokens !== undefined ? { unitTokens } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
     ...(backoffMs !== undefined ? { backoffMs } : {}),
+    ...(chunking !== undefined ? { chunking } : {}),
+    ...(values.format !== undefined ? { format: values.format as SinkFormat } : {}),
   });
   for (const b of job.badRecords.slice(0, 10)) {
     ctx.stderr.write(`warning: record at position ${b.position} (line ${b.line} of ${b.shard}): ${b.message}\n`);
@@ -144,6 +171,17 @@ function formatStatus(s: JobStatus): string {
     `  records  ${s.records.done} of ${s.records.total}`,
     `  tokens   ${s.tokens.done} of ${s.tokens.total}, ${Math.round(s.tokensPerSecond)} tokens/s, ETA ${eta}`,
   ];
+  if (s.chunking) {
+    const c = s.chunking;
+    const how = [`by ${c.by ?? "sentences"}`, `size ${c.size ?? "default"}`, `overlap ${c.overlap ?? 0}`];
+    lines.push(`  chunking ${c.strategy}, ${how.join(", ")}; one row per chunk`);
+  }
+  if (s.format === "npy") {
+    lines.push(
+      `  read     ${s.output}/manifest.json lists each unit's .npy (float32, rows x dim) and .ids.jsonl (its rows' ids), in order;`,
+      `           numpy: np.concatenate([np.load(f"${s.output}/{u['file']}") for u in json.load(open("${s.output}/manifest.json"))["units"]])`,
+    );
+  }
   for (const f of s.failedUnits.slice(0, 20)) lines.push(`  failed   unit ${f.unit}: [${f.code}] ${f.message}`);
   if (s.failedUnits.length > 20) lines.push(`  ... and ${s.failedUnits.length - 20} more failed units (--json)`);
   return lines.join("\n") + "\n";

@@ -18,11 +18,18 @@ export function isPermanent(e: unknown): boolean {
   return isEmbedkitError(e) && (PERMANENT_CODES.has(e.code) || e.details["changed"] === true);
 }
 
-function recordError(e: EmbedkitError, spec: JobSpec, unit: UnitData, r: ShardRecord, index: number): EmbedkitError {
+/** The error `e` about the unit's `index`-th record, restated with its job-wide position, shard and line. */
+export function recordError(
+  e: EmbedkitError,
+  spec: JobSpec,
+  unit: UnitData,
+  r: ShardRecord,
+  index: number,
+): EmbedkitError {
   const position = unit.first + index;
   const shard = spec.shards[unit.shard]!.path;
   const where = `record at position ${position} (line ${r.line} of ${shard})`;
-  const known = /^(inputs\[\d+\]|line \d+ of \S+)/;
+  const known = /^(inputs\[\d+\]|documents\[\d+\](\.text)?|line \d+ of \S+)/;
   const message = known.test(e.message) ? e.message.replace(known, where) : `${where}: ${e.message}`;
   return new EmbedkitError(
     e.code,
@@ -32,7 +39,8 @@ function recordError(e: EmbedkitError, spec: JobSpec, unit: UnitData, r: ShardRe
   );
 }
 
-async function readUnit(spec: JobSpec, unit: UnitData): Promise<ShardRecord[]> {
+/** The unit's records, read from its byte range of the shard (which must not have changed since submission). */
+export async function readUnit(spec: JobSpec, unit: UnitData): Promise<ShardRecord[]> {
   const shard = spec.shards[unit.shard]!;
   let size: number;
   let mtimeMs: number;

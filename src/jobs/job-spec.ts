@@ -51,9 +51,26 @@ export const jobSpecSchema = z.object({
   tokens: z.number().int().nonnegative(),
   dim: z.number().int().positive(),
   attempts: z.number().int().positive(),
+  /**
+   * Chunked jobs (`--chunk late|naive`): each record is a whole document, split and embedded by
+   * TextEmbedding.embedChunks with these settings; one output row per chunk. Absent: one row per record.
+   */
+  chunking: z
+    .object({
+      strategy: z.enum(["late", "naive"]),
+      by: z.enum(["tokens", "sentences", "paragraphs", "markdown"]).optional(),
+      size: z.number().int().positive().optional(),
+      overlap: z.number().int().nonnegative().optional(),
+      locale: z.string().optional(),
+    })
+    .optional(),
+  /** Files sink format: JSON lines (default) or one float32 `.npy` per unit with a JSON-lines ids sidecar. */
+  format: z.enum(["jsonl", "npy"]).optional(),
 });
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;
+export type JobChunking = NonNullable<JobSpec["chunking"]>;
+export type SinkFormat = NonNullable<JobSpec["format"]>;
 export type ShardInfo = z.infer<typeof shardSchema>;
 
 export const unitSchema = z.object({

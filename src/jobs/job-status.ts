@@ -6,7 +6,15 @@
 import { Job, Queue } from "bullmq";
 import { EmbedkitError, ERROR_CODES, type ErrorDetails } from "../errors.js";
 import { jobOutputDir } from "./files-sink.js";
-import { jobKeys, jobSpecSchema, QUEUE_NAME, unitJobId, type JobSpec } from "./job-spec.js";
+import {
+  jobKeys,
+  jobSpecSchema,
+  QUEUE_NAME,
+  unitJobId,
+  type JobChunking,
+  type JobSpec,
+  type SinkFormat,
+} from "./job-spec.js";
 import { connectRedis, type RedisClient, type RedisTarget } from "./redis-connection.js";
 
 /** A unit that failed for good (its tries used up, or its input itself is bad). */
@@ -62,6 +70,10 @@ export interface JobStatus {
   readonly etaSeconds: number | null;
   /** The units failed for good, by unit number. */
   readonly failedUnits: readonly FailedUnit[];
+  /** The files sink's format: jsonl (unit-NNNNNN.jsonl) or npy (unit-NNNNNN.npy + unit-NNNNNN.ids.jsonl). */
+  readonly format: SinkFormat;
+  /** Chunked jobs: the chunking settings (one output row per chunk). */
+  readonly chunking?: JobChunking;
 }
 
 export async function readJobSpec(redis: RedisClient, jobId: string): Promise<JobSpec> {
@@ -136,6 +148,8 @@ export async function getJobStatus(target: RedisTarget & { readonly jobId: strin
       tokensPerSecond: rate,
       etaSeconds: pending === 0 ? 0 : rate > 0 ? left / rate : null,
       failedUnits,
+      format: spec.format ?? "jsonl",
+      ...(spec.chunking ? { chunking: spec.chunking } : {}),
     };
   });
 }

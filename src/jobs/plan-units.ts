@@ -1,6 +1,7 @@
 /**
  * L5: splits input shards into units of about `unitTokens` tokens each (the model's own token
- * counts, from TextEmbedding.tokenCount), never across a shard boundary.
+ * counts, from TextEmbedding.tokenCount; each record capped at the model's window, unless the
+ * job chunks its records), never across a shard boundary.
  *
  * A unit names a byte range of its shard instead of holding the texts: 50 million chunks of
  * ~1 KB would need ~50 GB of Redis memory as payloads, while a range is ~150 bytes per unit
@@ -10,6 +11,7 @@
  */
 import { stat } from "node:fs/promises";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { assertTextInput } from "../text-input.js";
 import type { TextEmbedding } from "../embed/text-embedding.js";
 import type { ShardInfo, UnitData } from "./job-spec.js";
 import { shardFormat, shardRecords, type RecordFields, type ShardRecord } from "./shard-records.js";
@@ -63,8 +65,13 @@ export async function inspectShard(path: string): Promise<ShardInfo> {
 export async function planUnits(
   paths: readonly string[],
   model: TextEmbedding,
-  options: RecordFields & { unitTokens: number },
+  options: RecordFields & {
+    unitTokens: number;
+    /** Count each record's tokens whole (documents a chunked job splits) instead of capped at the model's window. */
+    wholeRecords?: boolean;
+  },
 ): Promise<UnitPlan> {
+  const cap = options.wholeRecords ? Number.MAX_SAFE_INTEGER : model.maxTokens;
   const shards: ShardInfo[] = [];
   for (const p of paths) shards.push(await inspectShard(p)); // every shard checked before any work
   const units: PlannedUnit[] = [];
@@ -91,10 +98,20 @@ export async function planUnits(
     };
     let batch: ShardRecord[] = [];
     const flush = async (): Promise<void> => {
+      // A text the tokenizer refuses (a lone surrogate) is a bad record, not a failed submission.
+      batch = batch.map((r) => {
+        if (r.error) return r;
+        try {
+          assertTextInput(r.text, `line ${r.line} of ${shard.path}`);
+          return r;
+        } catch (e) {
+          return { ...r, error: e as EmbedkitError };
+        }
+      });
       const good = batch.filter((r) => !r.error);
       const counts = good.length ? await model.tokenCount(good.map((r) => r.text)) : [];
       let k = 0;
-      for (const r of batch) add(r, r.error ? 0 : Math.min(counts[k++]!, model.maxTokens));
+      for (const r of batch) add(r, r.error ? 0 : Math.min(counts[k++]!, cap));
       batch = [];
     };
     try {

@@ -13,6 +13,7 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../errors.js";
 import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
+import { embedChunkedUnit } from "./embed-chunked-unit.js";
 import { embedUnit, isPermanent } from "./embed-unit.js";
 import { writeUnitFile } from "./files-sink.js";
 import { jobKeys, QUEUE_NAME, unitSchema, type JobSpec, type UnitData } from "./job-spec.js";
@@ -79,14 +80,21 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   let loading: Promise<TextEmbedding> | undefined;
 
   async function modelFor(spec: JobSpec): Promise<TextEmbedding> {
-    const key = `${spec.model}|${spec.quantization}`;
+    // Chunked jobs take Matryoshka dimensions from the model (embedChunks has no per-call option).
+    const dimensions = spec.chunking ? spec.dimensions : undefined;
+    const key = `${spec.model}|${spec.quantization}|${dimensions ?? ""}`;
     if (loaded?.key === key) return loaded.model;
     while (loading) await loading.catch(() => undefined);
     if (loaded?.key === key) return loaded.model;
     const previous = loaded;
     loaded = undefined;
     await previous?.model.dispose();
-    loading = TextEmbedding.create({ ...options.model, model: spec.model, quantization: spec.quantization });
+    loading = TextEmbedding.create({
+      ...options.model,
+      model: spec.model,
+      quantization: spec.quantization,
+      ...(dimensions !== undefined ? { dimensions } : {}),
+    });
     try {
       const model = await loading;
       loaded = { key, model };
@@ -123,7 +131,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
       log(`${name} start (try ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}, ${unit.records} records)`);
       const model = await modelFor(spec);
       const t1 = Date.now();
-      const rows = await embedUnit(spec, unit, model);
+      const rows = spec.chunking
+        ? await embedChunkedUnit({ ...spec, chunking: spec.chunking }, unit, model)
+        : await embedUnit(spec, unit, model);
       const t2 = Date.now();
       await writeUnitFile(spec, unit.unit, rows);
       const t3 = Date.now();
@@ -144,7 +154,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
       metrics.records += unit.records;
       metrics.tokens += unit.tokens;
       metrics.busySeconds += seconds;
-      log(`${name} done: ${unit.records} records, ${unit.tokens} tokens in ${seconds.toFixed(2)} s (${phases})`);
+      const chunks = spec.chunking ? ` (${rows.length} chunks)` : "";
+      log(
+        `${name} done: ${unit.records} records${chunks}, ${unit.tokens} tokens in ${seconds.toFixed(2)} s (${phases})`,
+      );
       return { records: unit.records };
     } catch (e) {
       const err = asEmbedkitError(e);

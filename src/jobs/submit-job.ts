@@ -8,9 +8,19 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
+import type { EmbedChunkingOptions } from "../embed/embed-chunks.js";
 import type { PromptName } from "../types.js";
 import { checkSinkWritable, writeManifest } from "./files-sink.js";
-import { jobKeys, QUEUE_NAME, unitJobId, type JobSpec, type UnitData } from "./job-spec.js";
+import {
+  jobKeys,
+  jobSpecSchema,
+  QUEUE_NAME,
+  unitJobId,
+  type JobChunking,
+  type JobSpec,
+  type SinkFormat,
+  type UnitData,
+} from "./job-spec.js";
 import { planUnits, type UnitPlan } from "./plan-units.js";
 import { connectRedis, type RedisTarget } from "./redis-connection.js";
 
@@ -34,6 +44,14 @@ export interface SubmitJobOptions extends RedisTarget {
   readonly attempts?: number;
   /** First retry delay; each further retry waits twice as long. Default 1000 ms. */
   readonly backoffMs?: number;
+  /**
+   * Chunk each record (a whole document) with TextEmbedding.embedChunks: `strategy` late or naive,
+   * `by`, `size`, `overlap`, `locale`; one output row per chunk, `{"id","chunk","start","end","text","embedding"}`.
+   * Units are then sized by each document's whole token count. Default: one row per record.
+   */
+  readonly chunking?: EmbedChunkingOptions;
+  /** Files sink format: "jsonl" (default) or "npy" (a float32 .npy and a JSON-lines ids sidecar per unit). */
+  readonly format?: SinkFormat;
   /** An already loaded engine of the job's model, to count tokens with (not disposed). Default: load one. */
   readonly engine?: TextEmbedding;
 }
@@ -67,6 +85,27 @@ function positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER
   return value;
 }
 
+/** The chunking options as the job spec records them (only the fields given; checked by the library first). */
+function jobChunking(c: EmbedChunkingOptions): JobChunking {
+  const picked = {
+    strategy: c.strategy ?? "late",
+    ...(c.by !== undefined ? { by: c.by } : {}),
+    ...(c.size !== undefined ? { size: c.size } : {}),
+    ...(c.overlap !== undefined ? { overlap: c.overlap } : {}),
+    ...(c.locale !== undefined ? { locale: c.locale } : {}),
+  };
+  const parsed = jobSpecSchema.shape.chunking.safeParse(picked);
+  if (parsed.success && parsed.data) return parsed.data;
+  const issue = parsed.success ? undefined : parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? "strategy");
+  const value = (picked as Record<string, unknown>)[key];
+  throw new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `chunking.${key} is not valid, got ${JSON.stringify(value)}: ${issue?.message ?? "expected an object"}`,
+    { field: `chunking.${key}`, value },
+  );
+}
+
 /**
  * Plans the input shards into units, records the job in Redis and puts every unit on the queue
  * for {@link runWorker} processes to take. Every shard, the model and the sink are checked before
@@ -82,6 +121,20 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
       field: "input",
     });
   }
+  const format = options.format ?? "jsonl";
+  if (format !== "jsonl" && format !== "npy") {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `format must be jsonl or npy, got ${JSON.stringify(format)}`, {
+      field: "format",
+      value: format,
+    });
+  }
+  if (options.chunking !== undefined && options.promptName !== undefined) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `promptName cannot be used with chunking, got ${JSON.stringify(options.promptName)}: chunks are embedded with the model's passage prompt`,
+      { field: "promptName", value: options.promptName },
+    );
+  }
   const textField = options.textField ?? "text";
   const idField = options.idField ?? "id";
   const redis = await connectRedis(options); // an unreachable Redis fails before the model loads
@@ -89,7 +142,18 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
   let queue: Queue | undefined;
   try {
     model = options.engine ?? (await TextEmbedding.create(options.model ?? {}));
-    const plan = await planUnits(options.inputs, model, { textField, idField, unitTokens });
+    let chunking: JobChunking | undefined;
+    if (options.chunking !== undefined) {
+      // The library checks every chunking option (and names it) before any document is read.
+      for await (const _ of model.embedChunks([], { chunking: options.chunking })) void _;
+      chunking = jobChunking(options.chunking);
+    }
+    const plan = await planUnits(options.inputs, model, {
+      textField,
+      idField,
+      unitTokens,
+      wholeRecords: chunking !== undefined,
+    });
     const jobId = randomBytes(6).toString("hex");
     await checkSinkWritable(options.sink, jobId);
     const m = options.model ?? {};
@@ -110,6 +174,8 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
       tokens: plan.tokens,
       dim: m.dimensions ?? model.dim,
       attempts,
+      ...(chunking ? { chunking } : {}),
+      ...(format !== "jsonl" ? { format } : {}),
     };
     const keys = jobKeys(jobId);
     await redis.hset(keys.job, { spec: JSON.stringify(spec), state: "submitting", doneTokens: 0, doneRecords: 0 });

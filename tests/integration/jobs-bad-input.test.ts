@@ -262,4 +262,112 @@ describe("bulk jobs: bad input", { timeout: 300_000 }, () => {
     assert.equal(s.state, "cancelled");
     assert.equal(s.units.done, 0);
   });
+
+  test("chunking and format options: typed errors naming the option, before anything is queued", async () => {
+    await writeInputs(join(dir, "opts.jsonl"), 5);
+    const client = new Redis(redis.url);
+    try {
+      const keysBefore = await client.keys("embedkit:job:*");
+      const inputs = [join(dir, "opts.jsonl")];
+      const refused = async (options: Partial<SubmitJobOptions>, field: string, text: RegExp): Promise<void> =>
+        assert.rejects(
+          submitJob({ ...base(), inputs, ...options }),
+          (e: unknown) => isEmbedkitError(e, "invalid_option") && e.details["field"] === field && text.test(e.message),
+        );
+      await refused(
+        { chunking: { strategy: "early" as "late" } },
+        "chunking.strategy",
+        /chunking\.strategy must be one of late, naive, got "early"/,
+      );
+      await refused({ chunking: { strategy: "naive", size: 600 } }, "chunking.size", /at most 254.*got 600/);
+      await refused({ chunking: { strategy: "late", size: 64, overlap: 64 } }, "chunking.overlap", /got 64/);
+      await refused({ chunking: { strategy: "late" }, promptName: "query" }, "promptName", /passage prompt/);
+      await refused({ format: "parquet" as "npy" }, "format", /format must be jsonl or npy, got "parquet"/);
+      const argv = ["job", "submit", "--redis", redis.url, "--input", inputs[0]!, "--sink", join(dir, "out")];
+      for (const [flags, message] of [
+        [["--chunk", "early"], /--chunk must be late or naive, got "early"/],
+        [["--chunk-size", "32"], /--chunk-size needs --chunk late\|naive/],
+        [["--chunk", "late", "--chunk-size", "ten"], /--chunk-size/],
+        [["--format", "csv"], /format must be jsonl or npy, got "csv"/],
+      ] as const) {
+        const r = await cli([...argv, "-m", MODEL, ...flags]);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /\[invalid_option\]/);
+        assert.match(r.stderr, message);
+      }
+      assert.deepEqual(await client.keys("embedkit:job:*"), keysBefore, "no job was recorded");
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  test("an npy sink that refuses the matrix: the unit is retried; a lone ids sidecar is not done", async () => {
+    const inputs = await writeInputs(join(dir, "npy.jsonl"), 40);
+    const job = await submitJob({
+      ...base(),
+      inputs: [join(dir, "npy.jsonl")],
+      format: "npy",
+      unitTokens: 400,
+      attempts: 8,
+      backoffMs: 300,
+    });
+    const out = join(dir, "out", job.jobId);
+    await mkdir(join(out, "unit-000000.npy")); // the rename of unit 0's matrix fails (EISDIR)
+    await startWorker();
+    const deadline = Date.now() + 60_000;
+    while (!logs.some((l) => l.includes(`unit ${job.jobId}/0 will be retried: [sink_write_failed]`))) {
+      assert.ok(Date.now() < deadline, `no sink failure logged:\n${logs.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const during = await getJobStatus({ url: redis.url, jobId: job.jobId });
+    assert.equal(during.failedUnits.length, 0, "a write failure is retried, not failed at once");
+    assert.ok((await readdir(out)).includes("unit-000000.ids.jsonl"), "the sidecar was written before the matrix");
+    const client = new Redis(redis.url);
+    try {
+      assert.equal(
+        await client.hexists(`embedkit:job:${job.jobId}:done`, "0"),
+        0,
+        "unit 0 is not done without its matrix",
+      );
+    } finally {
+      client.disconnect();
+    }
+    await rm(join(out, "unit-000000.npy"), { recursive: true });
+    const done = await waitForJob(redis.url, job.jobId);
+    await stopWorker();
+    assert.equal(done.state, "done");
+    assert.equal(done.records.done, inputs.length);
+    const files = await readdir(out);
+    assert.ok(!files.some((f) => f.endsWith(".tmp")), "no temporary file left behind");
+    assert.equal(files.filter((f) => f.endsWith(".npy")).length, job.units);
+  });
+
+  test("a chunked job with a document the tokenizer refuses: that unit fails with its position; the rest is done", async () => {
+    const inputs = await writeInputs(join(dir, "docs-bad.jsonl"), 30);
+    const lines = inputs.map((t) => JSON.stringify(t));
+    lines[12] = '{"id": "t0012", "text": "half a pair \\ud800 here"}'; // valid JSON, a lone surrogate
+    await writeFile(join(dir, "docs-bad.jsonl"), lines.join("\n") + "\n");
+    const job = await submitJob({
+      ...base(),
+      inputs: [join(dir, "docs-bad.jsonl")],
+      chunking: { strategy: "late", size: 8 },
+      unitTokens: 150,
+    });
+    assert.deepEqual(
+      job.badRecords.map((b) => [b.position, b.line]),
+      [[12, 13]],
+    );
+    assert.match(job.badRecords[0]!.message, /line 13 of .*docs-bad\.jsonl is not valid UTF-16/);
+    await startWorker();
+    const s = await waitForJob(redis.url, job.jobId);
+    await stopWorker();
+    assert.equal(s.state, "done_with_failures");
+    assert.equal(s.units.failed, 1);
+    assert.equal(s.units.done, job.units - 1);
+    const f = s.failedUnits[0]!;
+    assert.equal(f.code, "invalid_input");
+    assert.equal(f.details["position"], 12);
+    assert.equal(f.details["line"], 13);
+    assert.match(f.message, /record at position 12 \(line 13 of .*docs-bad\.jsonl\).*not valid UTF-16/);
+  });
 });
