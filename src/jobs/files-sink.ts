@@ -19,6 +19,8 @@ export interface OutputRow {
   readonly id: unknown;
   readonly position: number;
   readonly embedding: Float32Array;
+  /** The record's text (the Postgres sink stores it; the files sink does not write it). */
+  readonly text?: string;
 }
 
 export const jobOutputDir = (sink: string, jobId: string): string => join(sink, jobId);
