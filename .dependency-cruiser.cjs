@@ -83,6 +83,20 @@ module.exports = {
       from: { pathNot: "^src/tokenizer/" },
       to: { path: "node_modules/(tokenizers|@huggingface/tokenizers)/" },
     },
+    {
+      // node-postgres lives behind one adapter, as onnxruntime and the tokenizer do.
+      name: "pg-only-in-pg-session",
+      severity: "error",
+      from: { pathNot: "^src/sinks/postgres/pg-session\\.ts$" },
+      to: { path: "node_modules/(pg|pg-[a-z-]+)/" },
+    },
+    {
+      // PGlite is the tests' pgvector server, never a runtime dependency of the library.
+      name: "pglite-only-in-tests",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "node_modules/@electric-sql/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

@@ -64,3 +64,15 @@ export type { RerankOptions, RerankPairsOptions, RerankResult } from "./rerank/r
 export { RERANK_MODEL_IDS, DEFAULT_RERANK_MODEL, getRerankSpec } from "./models/rerank-registry.js";
 export type { RerankModelId } from "./models/rerank-registry.js";
 export type { RerankModelSpec, RerankActivation } from "./models/spec.js";
+export { PgVectorSink } from "./sinks/postgres/pg-vector-sink.js";
+export type {
+  PgVectorSinkOptions,
+  PgVectorSearchOptions,
+  PgVectorHit,
+  SinkRow,
+  SinkDocument,
+} from "./sinks/postgres/pg-vector-sink.js";
+export type { HnswOptions } from "./sinks/postgres/sink-schema.js";
+export type { MetadataFilter } from "./sinks/postgres/sink-values.js";
+export { ingest } from "./sinks/ingest.js";
+export type { IngestOptions, IngestResult, SinkRecord } from "./sinks/ingest.js";

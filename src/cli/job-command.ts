@@ -46,6 +46,8 @@ const HELP = `Usage: embedkit job <submit|status|retry|cancel> [options]
 Submit options:
   -i, --input FILE...      input shards: .jsonl/.ndjson (strings or objects) or plain text, one record per line
       --sink DIR           files sink: writes DIR/<job id>/manifest.json and unit-NNNNNN.jsonl files
+      --sink postgres://user@host:port/db?table=NAME
+                           Postgres sink: upserts each unit's rows into a pgvector table (default embeddings)
       --text-field NAME    field holding the text in JSON objects (default "text")
       --id-field NAME      field copied to the output as "id" (default "id"; else the record's position)
       --prompt NAME        the model's prompt: query | passage | symmetric

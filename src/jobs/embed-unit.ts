@@ -103,5 +103,10 @@ export async function embedUnit(spec: JobSpec, unit: UnitData, model: TextEmbedd
     if (m && isEmbedkitError(e)) throw recordError(e, spec, unit, records[Number(m[1])]!, Number(m[1]));
     throw e;
   }
-  return records.map((r, i) => ({ id: r.id ?? unit.first + i, position: unit.first + i, embedding: vectors[i]! }));
+  return records.map((r, i) => ({
+    id: r.id ?? unit.first + i,
+    position: unit.first + i,
+    embedding: vectors[i]!,
+    text: r.text,
+  }));
 }

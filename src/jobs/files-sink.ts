@@ -25,6 +25,8 @@ export interface OutputRow {
   readonly id: unknown;
   readonly position: number;
   readonly embedding: Float32Array;
+  /** The record's text (the Postgres sink stores it; the files sink does not write it). */
+  readonly text?: string;
 }
 
 /** One chunk of a chunked job's document: the fields `embedkit embed --chunk` writes. */

@@ -6,6 +6,7 @@
 import { Job, Queue } from "bullmq";
 import { EmbedkitError, ERROR_CODES, type ErrorDetails } from "../errors.js";
 import { jobOutputDir } from "./files-sink.js";
+import { isPostgresSink, postgresSinkTarget } from "./postgres-sink.js";
 import {
   jobKeys,
   jobSpecSchema,
@@ -37,7 +38,7 @@ export interface JobStatus {
   readonly state: "submitting" | "running" | "done" | "done_with_failures" | "cancelled";
   /** The model id the job embeds with. */
   readonly model: string;
-  /** The folder the job's manifest and unit files are written to, `<sink>/<jobId>`. */
+  /** The folder the job's manifest and unit files are written to, `<sink>/<jobId>` (Postgres sink: the database and table). */
   readonly output: string;
   /** The job's units, each counted once. */
   readonly units: {
@@ -141,7 +142,7 @@ export async function getJobStatus(target: RedisTarget & { readonly jobId: strin
       jobId: spec.jobId,
       state,
       model: spec.model,
-      output: jobOutputDir(spec.sink, spec.jobId),
+      output: isPostgresSink(spec.sink) ? postgresSinkTarget(spec.sink).display : jobOutputDir(spec.sink, spec.jobId),
       units: { total: spec.units, done, failed, pending },
       records: { total: spec.records, done: Number(h["doneRecords"] ?? 0) },
       tokens: { total: spec.tokens, done: doneTokens },

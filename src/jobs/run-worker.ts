@@ -18,6 +18,7 @@ import { embedUnit, isPermanent } from "./embed-unit.js";
 import { writeUnitFile } from "./files-sink.js";
 import { jobKeys, QUEUE_NAME, unitSchema, type JobSpec, type UnitData } from "./job-spec.js";
 import { readJobSpec } from "./job-status.js";
+import { isPostgresSink, PostgresUnitWriter } from "./postgres-sink.js";
 import { connectRedis, type RedisTarget } from "./redis-connection.js";
 import { serveMetrics, WorkerMetrics } from "./worker-metrics.js";
 
@@ -78,6 +79,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   const specs = new Map<string, JobSpec>();
   let loaded: { key: string; model: TextEmbedding } | undefined;
   let loading: Promise<TextEmbedding> | undefined;
+  const postgres = new PostgresUnitWriter();
 
   async function modelFor(spec: JobSpec): Promise<TextEmbedding> {
     // Chunked jobs take Matryoshka dimensions from the model (embedChunks has no per-call option).
@@ -135,7 +137,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         ? await embedChunkedUnit({ ...spec, chunking: spec.chunking }, unit, model)
         : await embedUnit(spec, unit, model);
       const t2 = Date.now();
-      await writeUnitFile(spec, unit.unit, rows);
+      if (isPostgresSink(spec.sink)) await postgres.write(spec, unit.unit, rows);
+      else await writeUnitFile(spec, unit.unit, rows);
       const t3 = Date.now();
       await redis.eval(
         MARK_DONE,
@@ -211,6 +214,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         await worker.close();
         await served?.close();
         await loaded?.model.dispose();
+        await postgres.close();
         redis.disconnect();
         log("worker stopped");
       })()),

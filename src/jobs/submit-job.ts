@@ -11,6 +11,7 @@ import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embeddin
 import type { EmbedChunkingOptions } from "../embed/embed-chunks.js";
 import type { PromptName } from "../types.js";
 import { checkSinkWritable, writeManifest } from "./files-sink.js";
+import { checkPostgresSink, isPostgresSink, postgresSinkTarget } from "./postgres-sink.js";
 import {
   jobKeys,
   jobSpecSchema,
@@ -28,7 +29,7 @@ import { connectRedis, type RedisTarget } from "./redis-connection.js";
 export interface SubmitJobOptions extends RedisTarget {
   /** Input shards: JSON lines (.jsonl/.ndjson) or plain text, one record per line. */
   readonly inputs: readonly string[];
-  /** Output folder (files sink); the job writes under `<sink>/<jobId>/`. */
+  /** Output folder (files sink; the job writes under `<sink>/<jobId>/`), or `postgres://...?table=NAME` (Postgres sink). */
   readonly sink: string;
   /** Model options as for TextEmbedding.create (model, quantization, store, dimensions, truncate). */
   readonly model?: TextEmbeddingOptions;
@@ -66,7 +67,7 @@ export interface SubmittedJob {
   readonly records: number;
   /** Tokens of all records as the model counts them, each record capped at the model's window. */
   readonly tokens: number;
-  /** Path of the job's manifest, `<sink>/<jobId>/manifest.json`. */
+  /** Path of the job's manifest, `<sink>/<jobId>/manifest.json` (Postgres sink: the database and table, password masked). */
   readonly manifest: string;
   /** Records that could not be parsed; the units holding them will fail with the record's position. */
   readonly badRecords: UnitPlan["badRecords"];
@@ -155,7 +156,15 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
       wholeRecords: chunking !== undefined,
     });
     const jobId = randomBytes(6).toString("hex");
-    await checkSinkWritable(options.sink, jobId);
+    if (isPostgresSink(options.sink)) {
+      await checkPostgresSink(
+        options.sink,
+        options.model?.model ?? model.modelId,
+        options.model?.dimensions ?? model.dim,
+      );
+    } else {
+      await checkSinkWritable(options.sink, jobId);
+    }
     const m = options.model ?? {};
     const spec: JobSpec = {
       jobId,
@@ -179,7 +188,9 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
     };
     const keys = jobKeys(jobId);
     await redis.hset(keys.job, { spec: JSON.stringify(spec), state: "submitting", doneTokens: 0, doneRecords: 0 });
-    const manifest = await writeManifest(spec, plan.units);
+    const manifest = isPostgresSink(spec.sink)
+      ? postgresSinkTarget(spec.sink).display
+      : await writeManifest(spec, plan.units);
     queue = new Queue(QUEUE_NAME, { connection: redis });
     for (let i = 0; i < plan.units.length; i += ADD_CHUNK) {
       await queue.addBulk(

@@ -124,6 +124,11 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   job_not_found: SERVER,
   input_file_unreadable: SERVER,
   sink_write_failed: SERVER,
+  // the Postgres sink (not raised by the server's routes; listed because the table is total)
+  database_unreachable: SERVER,
+  database_error: SERVER,
+  vector_extension_missing: SERVER,
+  sink_settings_mismatch: REQUEST,
 };
 
 export interface HttpError {
