@@ -15,7 +15,15 @@ import { MINILM_MODELS } from "./catalog/minilm.js";
 import { NOMIC_MODELS } from "./catalog/nomic.js";
 import { RERANK_CATALOG } from "./catalog/rerank.js";
 import { SPARSE_CATALOG } from "./catalog/sparse.js";
-import type { ModelSpec, ModelTask, RegistryRecord } from "./spec.js";
+import type {
+  Bm25ModelSpec,
+  EmbedModelSpec,
+  ModelSpec,
+  ModelTask,
+  RegistryRecord,
+  RerankModelSpec,
+  SparseModelSpec,
+} from "./spec.js";
 import { closeIds } from "./suggest.js";
 
 /**
@@ -40,20 +48,20 @@ type Registry = typeof REGISTRY;
 /** The id of a registered model of any task. */
 export type RegistryId = keyof Registry;
 
-/** The ids whose record matches `Shape` (a task tag, a sparse kind). */
+/** The ids whose record is a `Shape` (one task's record type; sparse records by kind). */
 type IdsWhere<Shape> = { [I in RegistryId]: Registry[I] extends Shape ? I : never }[RegistryId];
 
 /** The records of the given ids, each with its literal type. */
 export type RegistryView<I extends RegistryId> = { readonly [K in I]: Registry[K] };
 
 /** The id of a dense embedding model in the registry, e.g. `"BAAI/bge-small-en-v1.5"`. */
-export type ModelId = IdsWhere<{ readonly task: "embed" }>;
+export type ModelId = IdsWhere<EmbedModelSpec>;
 /** The id of a registered SPLADE-style sparse encoder, e.g. `"prithivida/Splade_PP_en_v1"`. */
-export type SparseModelId = IdsWhere<{ readonly kind: "splade" }>;
+export type SparseModelId = IdsWhere<SparseModelSpec>;
 /** The id of the model-free BM25 (`"bm25"`, or FastEmbed's `"Qdrant/bm25"`). */
-export type Bm25ModelId = IdsWhere<{ readonly kind: "bm25" }>;
+export type Bm25ModelId = IdsWhere<Bm25ModelSpec>;
 /** The id of a reranker in the registry, e.g. `"Xenova/ms-marco-MiniLM-L-6-v2"`. */
-export type RerankModelId = IdsWhere<{ readonly task: "rerank" }>;
+export type RerankModelId = IdsWhere<RerankModelSpec>;
 
 /** Every registry id of every task, in table order. */
 export const REGISTRY_IDS = Object.keys(REGISTRY) as RegistryId[];

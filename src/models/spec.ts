@@ -98,7 +98,7 @@ export interface ModelSpec {
 export interface SparseModelSpec {
   /** The task tag: this record is for SparseTextEmbedding. */
   readonly task: "sparse";
-  /** Which sparse model: a SPLADE-style encoder with model files (BM25 is {@link Bm25ModelSpec}). */
+  /** Which sparse model: a SPLADE-style encoder with model files (BM25 is a `Bm25ModelSpec`). */
   readonly kind: "splade";
   /** One line a user reads in `embedkit models list`. */
   readonly description: string;
