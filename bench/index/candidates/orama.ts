@@ -1,5 +1,5 @@
 /**
- * Orama 3 (pure JavaScript, no native code): a schema {id number, embedding vector[dim]}; its
+ * Orama 3 (pure JavaScript, no native code): a schema {id string, embedding vector[dim]}; its
  * vector search is a flat scan of every stored vector (trees/vector.ts), keeping the hits above
  * a similarity threshold (default 0.8), so the threshold is the knob. Persistence is Orama's
  * save()/load() of the whole database as plain data, written here as one JSON file.
@@ -12,12 +12,12 @@ import type { Candidate, OpenIndex, SearchSetting, VectorSet } from "../candidat
 const FILE = "orama.json";
 
 function makeDb(dim: number): AnyOrama {
-  return create({ schema: { id: "number", embedding: `vector[${dim}]` } as const }) as AnyOrama;
+  return create({ schema: { id: "string", embedding: `vector[${dim}]` } as const }) as AnyOrama;
 }
 
 async function insertAll(db: AnyOrama, ids: Int32Array, set: VectorSet): Promise<void> {
   const docs = Array.from({ length: set.count }, (_, i) => ({
-    id: ids[i] as number,
+    id: String(ids[i]), // Orama document ids are strings
     embedding: Array.from(set.data.subarray(i * set.dim, (i + 1) * set.dim)),
   }));
   await insertMultiple(db, docs, 1000);
@@ -72,7 +72,7 @@ export const oramaCandidate: Candidate = {
             limit: k,
             includeVectors: false,
           });
-          out.push(Int32Array.from(res.hits, (h) => (h.document as { id: number }).id));
+          out.push(Int32Array.from(res.hits, (h) => Number(h.id)));
         }
         return out;
       },
@@ -80,10 +80,10 @@ export const oramaCandidate: Candidate = {
         return count(db);
       },
       async ids(below) {
-        const docs = (save(db) as { docs: { docs: Record<string, { id: number }> } }).docs.docs;
+        const docs = (save(db) as { docs: { docs: Record<string, { id: string }> } }).docs.docs;
         return Int32Array.from(
           Object.values(docs)
-            .map((d) => d.id)
+            .map((d) => Number(d.id))
             .filter((id) => id < below),
         ).sort();
       },
