@@ -61,3 +61,16 @@ export type { RerankOptions, RerankPairsOptions, RerankResult } from "./rerank/r
 export { RERANK_MODEL_IDS, DEFAULT_RERANK_MODEL, getRerankSpec } from "./models/rerank-registry.js";
 export type { RerankModelId } from "./models/rerank-registry.js";
 export type { RerankModelSpec, RerankActivation } from "./models/spec.js";
+export { VectorIndex, MAX_TOP_K } from "./index/vector-index.js";
+export type {
+  VectorIndexOptions,
+  AddOptions,
+  AddResult,
+  SearchOptions,
+  IndexHit,
+  IndexInfo,
+} from "./index/vector-index.js";
+export type { IndexRecord } from "./index/index-record.js";
+export type { IndexSettings, IndexChunking, IndexChunkStrategy } from "./index/index-settings.js";
+export type { MetadataFilter, FilterValue } from "./index/metadata-filter.js";
+export type { MetadataValue, MetadataType } from "./index/store/chunk-store.js";

@@ -124,6 +124,11 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   job_not_found: SERVER,
   input_file_unreadable: SERVER,
   sink_write_failed: SERVER,
+  // the vector index (POST /search)
+  index_model_mismatch: SERVER,
+  index_dimension_mismatch: SERVER,
+  unknown_filter_field: REQUEST,
+  index_store_failed: SERVER,
 };
 
 export interface HttpError {
