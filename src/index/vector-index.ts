@@ -46,6 +46,8 @@ export interface VectorIndexOptions extends Omit<TextEmbeddingOptions, "model"> 
 export interface AddOptions {
   /** Records written per commit. Default 32. */
   readonly batchSize?: number;
+  /** How errors name the i-th record (from 0). Default `records[i]`; the CLI names the input line. */
+  readonly recordName?: (i: number) => string;
   /** Called after each commit with the running totals. */
   readonly onProgress?: (progress: AddResult) => void;
 }
@@ -196,7 +198,8 @@ export class VectorIndex {
       let i = 0;
       try {
         for await (const value of records) {
-          const rec = checkRecord(value, `records[${i++}]`, fields);
+          const rec = checkRecord(value, options.recordName?.(i) ?? `records[${i}]`, fields);
+          i++;
           for (const [k, v] of Object.entries(rec.metadata)) if (!fields.has(k)) fields.set(k, typeOfValue(v));
           if (batch.some((b) => b.id === rec.id)) await flush(); // the later one wins, in its own commit
           batch.push(rec);
