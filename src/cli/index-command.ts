@@ -9,7 +9,7 @@ import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import type { Quantization } from "../types.js";
 import { readSettings, type IndexChunking } from "../index/index-settings.js";
-import { VectorIndex, type VectorIndexOptions } from "../index/vector-index.js";
+import { VectorIndex, type AddResult, type VectorIndexOptions } from "../index/vector-index.js";
 import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
@@ -28,6 +28,7 @@ the same ingest again changes nothing.
       --chunk-size N       most tokens per chunk (default 256)
       --chunk-overlap N    tokens shared with the previous chunk (default 0)
       --batch-size N       records per commit (default 32)
+      --progress           a line on stderr after each commit
       --text-field NAME    JSON field holding the text (default "text")
       --id-field NAME      JSON field holding the id (default "id")
 ${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's model, or ${DEFAULT_MODEL} for a new index;`)}
@@ -134,6 +135,7 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
       "chunk-size": { type: "string" },
       "chunk-overlap": { type: "string" },
       "batch-size": { type: "string" },
+      progress: { type: "boolean" },
       "text-field": { type: "string" },
       "id-field": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -162,6 +164,14 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
     const r = await index.add(indexRecords(source, idField, current), {
       ...(batchSize !== undefined ? { batchSize } : {}),
       recordName: () => current.where,
+      ...(values.progress
+        ? {
+            onProgress: (p: AddResult) =>
+              ctx.stderr.write(
+                `committed: ${p.added + p.updated + p.unchanged} records (${p.added} added, ${p.updated} updated, ${p.unchanged} unchanged)\n`,
+              ),
+          }
+        : {}),
     });
     ctx.stdout.write(
       `${dir}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${r.chunks} chunks written)\n`,
