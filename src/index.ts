@@ -66,6 +66,7 @@ export type {
   VectorIndexOptions,
   AddOptions,
   AddResult,
+  DeleteResult,
   SearchOptions,
   IndexHit,
   IndexInfo,

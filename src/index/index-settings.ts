@@ -19,9 +19,13 @@ export const INDEX_CHUNK_STRATEGIES: readonly IndexChunkStrategy[] = ["none", "n
 
 /** An index's chunking: the strategy, and for naive/late the splitting options embedChunks takes. */
 export interface IndexChunking {
+  /** "none" (one chunk per record), "naive" or "late". */
   readonly strategy: IndexChunkStrategy;
+  /** How records are split (see ChunkOptions.by); embedChunks' default when unset. */
   readonly by?: ChunkBy;
+  /** Most tokens per chunk; embedChunks' default when unset. */
   readonly size?: number;
+  /** Tokens shared with the previous chunk; embedChunks' default when unset. */
   readonly overlap?: number;
 }
 
@@ -36,7 +40,13 @@ export interface IndexSettings {
   /** Whether the model's vectors are L2-normalized. */
   readonly normalize: boolean;
   /** The model's prompts: queries are embedded with `query`, records with `passage`. */
-  readonly prompts: { readonly query: string; readonly passage: string };
+  readonly prompts: {
+    /** Prepended to queries (E5 "query: ", BGE's instruction). */
+    readonly query: string;
+    /** Prepended to records (E5 "passage: "). */
+    readonly passage: string;
+  };
+  /** How records are split into chunks. */
   readonly chunking: IndexChunking;
   /** Sparse vectors stored next to the dense ones ("none" for now). */
   readonly sparse: "none";

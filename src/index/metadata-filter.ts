@@ -11,7 +11,12 @@ import { metadataTypeOf } from "./index-record.js";
 export const MAX_IN_VALUES = 1000;
 
 /** Equality on a field, or membership in a list of values. */
-export type FilterValue = MetadataValue | { readonly $in: readonly MetadataValue[] };
+export type FilterValue =
+  | MetadataValue
+  | {
+      /** The field equals one of these values. */
+      readonly $in: readonly MetadataValue[];
+    };
 
 /** Metadata conditions, all of which a hit satisfies. */
 export type MetadataFilter = Readonly<Record<string, FilterValue>>;

@@ -64,6 +64,12 @@ export interface AddResult {
   readonly chunks: number;
 }
 
+/** What {@link VectorIndex.delete} did. */
+export interface DeleteResult {
+  /** Records that were present and are now deleted. */
+  readonly deleted: number;
+}
+
 /** Options of {@link VectorIndex.search}. */
 export interface SearchOptions {
   /** Hits returned at most. Default 10. */
@@ -82,6 +88,7 @@ export interface IndexHit {
   readonly text: string;
   /** UTF-16 offsets of the chunk in the record's text. */
   readonly start: number;
+  /** UTF-16 offset just past the chunk's end in the record's text (exclusive). */
   readonly end: number;
   /** Cosine similarity of the query and the chunk. */
   readonly score: number;
@@ -103,6 +110,10 @@ export interface IndexInfo extends IndexSettings {
   readonly metadataFields: Readonly<Record<string, MetadataType>>;
 }
 
+/**
+ * An embedded vector index in a folder (LanceDB files and `embedkit-index.json`): open it with
+ * {@link VectorIndex.open}, then add, search, delete, info and close.
+ */
 export class VectorIndex {
   private writing: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -215,7 +226,7 @@ export class VectorIndex {
   }
 
   /** Deletes the records with these ids (all their chunks, in one commit); returns how many existed. */
-  async delete(ids: readonly (string | number)[]): Promise<{ deleted: number }> {
+  async delete(ids: readonly (string | number)[]): Promise<DeleteResult> {
     this.assertOpen();
     if (!Array.isArray(ids)) {
       throw new EmbedkitError(
