@@ -6,7 +6,9 @@ import { parseArgs } from "node:util";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { VectorIndex } from "../index/vector-index.js";
 import type { MetadataFilter } from "../index/metadata-filter.js";
-import { commonModelOptions, intFlag, type CliContext } from "./common.js";
+import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
+import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
+import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { indexOpenOptions, requireIndex } from "./index-command.js";
 
 export const SEARCH_HELP = `Usage: embedkit search DIR QUERY [options]
@@ -16,6 +18,9 @@ the record's id, the score (cosine similarity) and the chunk's text, best first.
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'
+      --rerank             rescore the nearest --rerank-top chunks (default max(top, 20)) with a cross-encoder
+      --rerank-model ID    the cross-encoder (default ${DEFAULT_RERANK_MODEL})
+      --rerank-top N       chunks retrieved for reranking
       --json               one JSON line per hit: {"rank","id","score","chunk","start","end","text","metadata"}
 ${commonModelOptions.help.replace(/\(default [^;]*;/, "(default: the index's model;")}`;
 
@@ -28,6 +33,9 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       top: { type: "string" },
       filter: { type: "string" },
       json: { type: "boolean" },
+      rerank: { type: "boolean" },
+      "rerank-model": { type: "string" },
+      "rerank-top": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -59,17 +67,34 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
   }
   await requireIndex(dir);
   const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
+  const reranker = values.rerank
+    ? await TextCrossEncoder.create({
+        model: values["rerank-model"] ?? DEFAULT_RERANK_MODEL,
+        store: storeFrom(values, ctx),
+      }).catch(async (e: unknown) => {
+        await index.close();
+        throw e;
+      })
+    : undefined;
+  const rerankTop = values["rerank-top"] !== undefined ? intFlag("--rerank-top", values["rerank-top"]) : undefined;
   try {
-    const hits = await index.search(query, { topK, ...(filter !== undefined ? { filter } : {}) });
+    const hits = await index.search(query, {
+      topK,
+      ...(filter !== undefined ? { filter } : {}),
+      ...(reranker !== undefined
+        ? { rerank: { model: reranker, ...(rerankTop !== undefined ? { topN: rerankTop } : {}) } }
+        : {}),
+    });
     hits.forEach((h, i) => {
       ctx.stdout.write(
         values.json
-          ? `${JSON.stringify({ rank: i + 1, id: h.id, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata })}\n`
+          ? `${JSON.stringify({ rank: i + 1, id: h.id, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata, ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}) })}\n`
           : `${h.id}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
       );
     });
     return 0;
   } finally {
     await index.close();
+    await reranker?.dispose();
   }
 }

@@ -12,6 +12,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
 import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
+import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { positiveInt } from "../embed/engine-options.js";
 import { checkRecord, type CheckedRecord } from "./index-record.js";
 import {
@@ -76,6 +77,12 @@ export interface SearchOptions {
   readonly topK?: number;
   /** Metadata conditions every hit satisfies: `{ field: value }` or `{ field: { $in: [values] } }`. */
   readonly filter?: MetadataFilter;
+  /**
+   * Rerank: the `topN` nearest chunks (default max(topK, 20)) are scored against the query by
+   * this cross-encoder, and the best `topK` of them returned by that score (`denseScore` keeps
+   * the cosine similarity).
+   */
+  readonly rerank?: { readonly model: TextCrossEncoder; readonly topN?: number };
 }
 
 /** One search result: a chunk of a record. */
@@ -90,8 +97,10 @@ export interface IndexHit {
   readonly start: number;
   /** UTF-16 offset just past the chunk's end in the record's text (exclusive). */
   readonly end: number;
-  /** Cosine similarity of the query and the chunk. */
+  /** Cosine similarity of the query and the chunk; with rerank, the cross-encoder's score. */
   readonly score: number;
+  /** With rerank: the cosine similarity the chunk was retrieved with. */
+  readonly denseScore?: number;
   /** The record's metadata. */
   readonly metadata: Readonly<Record<string, MetadataValue>>;
 }
@@ -261,9 +270,15 @@ export class VectorIndex {
     }
     const topK = options.topK === undefined ? 10 : positiveInt("topK", options.topK, MAX_TOP_K);
     const where = parseFilter(options.filter, this.store.metadataFields());
+    const rerank = options.rerank;
+    const topN =
+      rerank === undefined
+        ? topK
+        : rerank.topN === undefined
+          ? Math.max(topK, 20)
+          : positiveInt("rerank.topN", rerank.topN, MAX_TOP_K);
     const vector = await this.engine.queryEmbed(query);
-    const hits = await this.store.search(vector, { limit: topK, where });
-    return hits.map((h) => ({
+    const hits = (await this.store.search(vector, { limit: topN, where })).map((h) => ({
       id: h.docId,
       chunkIndex: h.chunkIndex,
       text: h.text,
@@ -272,6 +287,13 @@ export class VectorIndex {
       score: 1 - h.distance,
       metadata: h.metadata,
     }));
+    if (rerank === undefined || hits.length === 0) return hits;
+    const ranked = await rerank.model.rerank(
+      query,
+      hits.map((h) => h.text),
+      { topK },
+    );
+    return ranked.map((r) => ({ ...hits[r.index]!, score: r.score, denseScore: hits[r.index]!.score }));
   }
 
   /** Every stored chunk of the records `ids`, with vectors, by id then chunk index. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { run } from "../helpers/run-cli.js";
 import { TEST_MODELS } from "../helpers/models.js";
+import { TEST_CROSS_ENCODER } from "../helpers/cross-encoder.js";
 
 const M = ["-m", TEST_MODELS.miniLM, "-q", "int8"];
 const DOCS = [
@@ -71,6 +72,25 @@ describe("embedkit index / search", () => {
     assert.equal(hits[0]!.id, "7");
     assert.ok(hits.every((h) => h.metadata.lang === "en"));
     assert.ok(hits[0]!.score >= hits[1]!.score && hits[1]!.score >= hits[2]!.score);
+
+    r = await run([
+      "search",
+      kb,
+      "cats at dusk",
+      "--json",
+      "--top",
+      "1",
+      "--rerank",
+      "--rerank-model",
+      TEST_CROSS_ENCODER,
+      "-q",
+      "int8",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const reranked = JSON.parse(r.stdout.trim()) as { id: string; score: number; dense_score: number };
+    assert.equal(reranked.id, "cats");
+    assert.equal(typeof reranked.dense_score, "number");
+    assert.notEqual(reranked.score, reranked.dense_score);
 
     r = await run(["index", "info", kb, "-q", "int8"]);
     assert.equal(r.code, 0, r.stderr);

@@ -12,6 +12,7 @@ import { isEmbedkitError } from "../../src/errors.js";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { VectorIndex } from "../../src/index/vector-index.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { openTestCrossEncoder } from "../helpers/cross-encoder.js";
 
 const DOCS = [
   {
@@ -224,5 +225,32 @@ describe("VectorIndex", () => {
     assert.ok(Math.abs(hit!.score - dot(without, row!.vector)) > 1e-3, "the prompt changed the query vector");
     assert.equal(index.settings.prompts.query, "query: ");
     await index.close();
+  });
+
+  test("rerank: the dense top N reordered by the cross-encoder's scores", async () => {
+    const ce = await openTestCrossEncoder();
+    try {
+      const index = await VectorIndex.open(join(root, "rerank"), { engine: minilm });
+      await index.add(DOCS);
+      const query = "cats hunting in the evening";
+      const dense = await index.search(query, { topK: 3 });
+      const hits = await index.search(query, { topK: 2, rerank: { model: ce, topN: 3 } });
+      const ref = await ce.rerank(
+        query,
+        dense.map((h) => h.text),
+        { topK: 2 },
+      );
+      assert.deepEqual(
+        hits.map((h) => [h.id, h.score, h.denseScore]),
+        ref.map((r) => [dense[r.index]!.id, r.score, dense[r.index]!.score]),
+      );
+      await assert.rejects(
+        index.search(query, { rerank: { model: ce, topN: 0 } }),
+        rejectsWith("invalid_option", /rerank\.topN/),
+      );
+      await index.close();
+    } finally {
+      await ce.dispose();
+    }
   });
 });
