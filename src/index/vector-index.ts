@@ -82,7 +82,12 @@ export interface SearchOptions {
    * this cross-encoder, and the best `topK` of them returned by that score (`denseScore` keeps
    * the cosine similarity).
    */
-  readonly rerank?: { readonly model: TextCrossEncoder; readonly topN?: number };
+  readonly rerank?: {
+    /** The cross-encoder (the caller creates and disposes it). */
+    readonly model: TextCrossEncoder;
+    /** Chunks retrieved for reranking; default max(topK, 20). */
+    readonly topN?: number;
+  };
 }
 
 /** One search result: a chunk of a record. */
