@@ -78,6 +78,13 @@ module.exports = {
       to: { path: "onnxruntime-node" },
     },
     {
+      // The vector index's storage library lives behind one adapter (src/index/store/).
+      name: "lancedb-only-in-index-store",
+      severity: "error",
+      from: { pathNot: "^src/index/store/" },
+      to: { path: "node_modules/(@lancedb|apache-arrow)/" },
+    },
+    {
       name: "tokenizers-only-in-tokenizer",
       severity: "error",
       from: { pathNot: "^src/tokenizer/" },

@@ -61,6 +61,14 @@ export const ERROR_CODES = {
   VECTOR_EXTENSION_MISSING: "vector_extension_missing",
   /** A sink's table was created for another model or dimension than the one it is opened with. */
   SINK_SETTINGS_MISMATCH: "sink_settings_mismatch",
+  /** A vector index was opened with another model than the one it was built with. */
+  INDEX_MODEL_MISMATCH: "index_model_mismatch",
+  /** A vector index's vectors have another dimension than the model (or the `dimensions` asked for) gives. */
+  INDEX_DIMENSION_MISMATCH: "index_dimension_mismatch",
+  /** A search filter names a metadata field the index does not hold. */
+  UNKNOWN_FILTER_FIELD: "unknown_filter_field",
+  /** The vector index's storage failed to open, read or write (missing folder, permissions, corrupt files). */
+  INDEX_STORE_FAILED: "index_store_failed",
 } as const;
 
 /** The stable code of an {@link EmbedkitError}: one of {@link ERROR_CODES}' values. */

@@ -73,6 +73,20 @@ export type {
   SinkDocument,
 } from "./sinks/postgres/pg-vector-sink.js";
 export type { HnswOptions } from "./sinks/postgres/sink-schema.js";
-export type { MetadataFilter } from "./sinks/postgres/sink-values.js";
+export type { MetadataFilter as PgMetadataFilter } from "./sinks/postgres/sink-values.js";
 export { ingest } from "./sinks/ingest.js";
 export type { IngestOptions, IngestResult, SinkRecord } from "./sinks/ingest.js";
+export { VectorIndex, MAX_TOP_K } from "./index/vector-index.js";
+export type {
+  VectorIndexOptions,
+  AddOptions,
+  AddResult,
+  DeleteResult,
+  SearchOptions,
+  IndexHit,
+  IndexInfo,
+} from "./index/vector-index.js";
+export type { IndexRecord } from "./index/index-record.js";
+export type { IndexSettings, IndexChunking, IndexChunkStrategy } from "./index/index-settings.js";
+export type { MetadataFilter, FilterValue } from "./index/metadata-filter.js";
+export type { MetadataValue, MetadataType } from "./index/store/chunk-store.js";

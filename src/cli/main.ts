@@ -12,6 +12,8 @@ import { rerankCommand } from "./rerank-command.js";
 import { serveCommand } from "./serve-command.js";
 import { jobCommand } from "./job-command.js";
 import { workerCommand } from "./worker-command.js";
+import { indexCommand } from "./index-command.js";
+import { searchCommand } from "./search-command.js";
 
 const HELP = `embedkit: fast, correct text embeddings on Node
 
@@ -29,6 +31,8 @@ Commands:
   serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
   job submit|status|retry|cancel   bulk embedding jobs on a Redis queue (BullMQ), any number of workers
   worker                  take units of bulk jobs from the queue; Ctrl-C drains
+  index add|info|rm DIR   a vector index in a folder: chunk, embed and store records; counts; delete by id
+  search DIR QUERY        the nearest chunks of a vector index, one hit per line (id, score, text)
 
 Run \`embedkit <command> --help\` for a command's options.
 `;
@@ -42,6 +46,8 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   job: jobCommand,
   worker: workerCommand,
+  index: indexCommand,
+  search: searchCommand,
 };
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {

@@ -18,11 +18,17 @@ export interface InputRecord {
   readonly id?: unknown;
   /** Where the text came from, for messages: "line 3 of docs.txt", "docs.json[2]". */
   readonly where?: string;
+  /** The whole JSON object the record was read from (JSON inputs only), e.g. for its metadata. */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 export interface ReadOptions {
   readonly textField: string;
   readonly idField: string;
+  /** Keep each JSON object in the record's `fields` (e.g. for its metadata). Default false. */
+  readonly keepFields?: boolean;
+  /** How stdin is read (no path given). Default "text": one text per line. */
+  readonly stdinFormat?: InputFormat;
 }
 
 export type InputFormat = "jsonl" | "json" | "text";
@@ -47,7 +53,8 @@ function fromValue(value: unknown, where: string, o: ReadOptions): InputRecord {
         { where, field: o.textField },
       );
     }
-    return o.idField in rec ? { text, id: rec[o.idField], where } : { text, where };
+    const kept = o.keepFields ? { fields: rec } : {};
+    return o.idField in rec ? { text, id: rec[o.idField], where, ...kept } : { text, where, ...kept };
   }
   throw new EmbedkitError(
     ERROR_CODES.INVALID_INPUT,
@@ -158,7 +165,7 @@ export async function* readInputs(
   o: ReadOptions,
   stdin: Readable = process.stdin,
 ): AsyncGenerator<InputRecord> {
-  const format = formatOf(path);
+  const format = path === undefined ? (o.stdinFormat ?? "text") : formatOf(path);
   const name = path ?? "stdin";
   if (format === "json") {
     let buf = await readFile(path!).catch((e: unknown) => {

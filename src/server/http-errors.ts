@@ -129,6 +129,11 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   database_error: SERVER,
   vector_extension_missing: SERVER,
   sink_settings_mismatch: REQUEST,
+  // the vector index (POST /search)
+  index_model_mismatch: SERVER,
+  index_dimension_mismatch: SERVER,
+  unknown_filter_field: REQUEST,
+  index_store_failed: SERVER,
 };
 
 export interface HttpError {

@@ -1,0 +1,41 @@
+/**
+ * The README's "Vector index" quick start, run in CI: a VectorIndex in a temporary folder (add,
+ * a re-run that changes nothing, search with a metadata filter, info), then the same folder
+ * through the CLI (`embedkit search`, `embedkit index info`).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VectorIndex } from "embedkit";
+
+const dir = await mkdtemp(join(tmpdir(), "embedkit-example-kb-"));
+const records = [
+  { id: "doc-1", text: "Rotate the API keys every ninety days from the security console.", metadata: { lang: "en" } },
+  { id: "doc-2", text: "Backups run nightly and are kept for thirty days.", metadata: { lang: "en" } },
+  { id: "doc-3", text: "Les clés d'API se changent depuis la console de sécurité.", metadata: { lang: "fr" } },
+];
+
+const index = await VectorIndex.open(dir, { model: "BAAI/bge-small-en-v1.5", chunking: { strategy: "late" } });
+console.log(await index.add(records)); // { added: 3, updated: 0, unchanged: 0, chunks: 3 }
+console.log(await index.add(records)); // { added: 0, updated: 0, unchanged: 3, chunks: 0 }
+const hits = await index.search("how do I rotate the keys?", { topK: 2, filter: { lang: "en" } });
+for (const h of hits) console.log(h.id, h.score.toFixed(3), h.text);
+if (hits[0]?.id !== "doc-1") throw new Error("the key-rotation record should rank first");
+const info = await index.info();
+console.log(info.model, info.records, "records,", info.chunks, "chunks,", info.bytesOnDisk, "bytes");
+await index.close();
+
+// The same folder from the command line.
+const bin = join(dirname(fileURLToPath(import.meta.resolve("embedkit/package.json"))), "dist/src/cli/bin.js");
+for (const args of [
+  ["search", dir, "nightly backups", "--top", "1"],
+  ["index", "info", dir],
+]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`embedkit ${args.join(" ")} failed: ${r.stderr}`);
+  process.stdout.write(r.stdout);
+  if (args[0] === "search" && !r.stdout.startsWith("doc-2\t")) throw new Error("doc-2 should be the hit");
+}
+await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,275 @@
+/**
+ * L7: `embedkit index add DIR --input docs.jsonl [--chunk late|naive|none]`, `embedkit index
+ * info DIR` and `embedkit index rm DIR --id ID`: the vector index in a folder (see VectorIndex).
+ * Records are JSON lines `{"id", "text", "metadata"?}` (or a JSON array), from --input or stdin;
+ * a bad record stops the ingest with its line named, after every record before it was stored.
+ */
+import { parseArgs } from "node:util";
+import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
+import { DEFAULT_MODEL } from "../models/registry.js";
+import type { Quantization } from "../types.js";
+import { readSettings, type IndexChunking } from "../index/index-settings.js";
+import { VectorIndex, type AddResult, type VectorIndexOptions } from "../index/vector-index.js";
+import type { ChunkBy } from "../chunking/chunk-types.js";
+import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
+import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
+
+export const INDEX_HELP = `Usage: embedkit index add DIR [--input FILE] [options]
+       embedkit index info DIR [--json]
+       embedkit index rm DIR --id ID [--id ID ...]
+
+add: chunks, embeds and stores records in the vector index in folder DIR (created if needed).
+A record whose id is present replaces all its chunks; unchanged records are skipped, so running
+the same ingest again changes nothing.
+
+  -i, --input FILE         records: .jsonl ({"id", "text", "metadata"?}) or .json (an array); default stdin (JSON lines)
+      --chunk KIND         none (default: one chunk per record), naive or late (fixed when DIR is created)
+      --chunk-by KIND      tokens | sentences | paragraphs | markdown (default sentences)
+      --chunk-size N       most tokens per chunk (default 256)
+      --chunk-overlap N    tokens shared with the previous chunk (default 0)
+      --batch-size N       records per commit (default 32)
+      --progress           a line on stderr after each commit
+      --text-field NAME    JSON field holding the text (default "text")
+      --id-field NAME      JSON field holding the id (default "id")
+${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's model, or ${DEFAULT_MODEL} for a new index;`)}
+info: the model, record and chunk counts, metadata fields and size on disk (--json: one JSON object).
+rm: deletes the records with these ids (all their chunks).
+`;
+
+const CHUNK_KINDS = ["none", "naive", "late"];
+
+export async function indexCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === "--help" || verb === "-h" || verb === "help") {
+    ctx.stdout.write(INDEX_HELP);
+    return verb === undefined ? 2 : 0;
+  }
+  if (verb === "add") return indexAdd(rest, ctx);
+  if (verb === "info") return indexInfo(rest, ctx);
+  if (verb === "rm") return indexRm(rest, ctx);
+  throw new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `unknown index command ${describeValue(verb)}: use add, info or rm`,
+    {
+      flag: "index",
+      value: verb,
+    },
+  );
+}
+
+function dirArg(positionals: readonly string[], usage: string): string {
+  if (positionals.length !== 1 || positionals[0] === "") {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `${usage}: expected one index folder, got ${positionals.length} arguments`,
+      { flag: "DIR", count: positionals.length },
+    );
+  }
+  return positionals[0]!;
+}
+
+type ModelValues = Parameters<typeof storeFrom>[0] & { model?: string | undefined; quantization?: string | undefined };
+
+/** Open options for an existing or new index: the model defaults to the index's (or DEFAULT_MODEL when new). */
+export async function indexOpenOptions(dir: string, values: ModelValues, ctx: CliContext): Promise<VectorIndexOptions> {
+  const stored = await readSettings(dir);
+  const model = values.model ?? (stored === undefined ? DEFAULT_MODEL : undefined);
+  return {
+    ...(model !== undefined ? { model } : {}),
+    quantization: (values.quantization ?? "fp32") as Quantization,
+    store: storeFrom(values, ctx),
+    ...(values.threads !== undefined ? { intraOpThreads: intFlag("--threads", values.threads) } : {}),
+  };
+}
+
+function chunkingFrom(values: {
+  chunk?: string | undefined;
+  "chunk-by"?: string | undefined;
+  "chunk-size"?: string | undefined;
+  "chunk-overlap"?: string | undefined;
+}): IndexChunking | undefined {
+  const any = values.chunk ?? values["chunk-by"] ?? values["chunk-size"] ?? values["chunk-overlap"] ?? undefined;
+  if (any === undefined) return undefined;
+  if (values.chunk !== undefined && !CHUNK_KINDS.includes(values.chunk)) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `--chunk must be one of ${CHUNK_KINDS.join(", ")}, got ${JSON.stringify(values.chunk)}`,
+      { flag: "--chunk", value: values.chunk },
+    );
+  }
+  return {
+    strategy: (values.chunk ?? "late") as IndexChunking["strategy"],
+    ...(values["chunk-by"] !== undefined ? { by: values["chunk-by"] as ChunkBy } : {}),
+    ...(values["chunk-size"] !== undefined ? { size: intFlag("--chunk-size", values["chunk-size"]) } : {}),
+    ...(values["chunk-overlap"] !== undefined ? { overlap: intFlag("--chunk-overlap", values["chunk-overlap"]) } : {}),
+  };
+}
+
+/** The records of the input as VectorIndex.add takes them; a record without an id names its line. */
+async function* indexRecords(source: AsyncIterable<InputRecord>, idField: string, current: { where: string }) {
+  let n = 0;
+  for await (const r of source) {
+    current.where = r.where ?? `record ${n + 1}`;
+    n++;
+    if (r.id === undefined || r.id === null || r.id === "") {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_INPUT,
+        `${current.where}: the record has no "${idField}" (every record of an index needs an id; choose the field with --id-field)`,
+        { where: current.where, field: idField },
+      );
+    }
+    const metadata = r.fields?.["metadata"];
+    yield { id: r.id, text: r.text, ...(metadata !== undefined ? { metadata } : {}) };
+  }
+}
+
+async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...commonModelOptions.options,
+      input: { type: "string", short: "i" },
+      chunk: { type: "string" },
+      "chunk-by": { type: "string" },
+      "chunk-size": { type: "string" },
+      "chunk-overlap": { type: "string" },
+      "batch-size": { type: "string" },
+      progress: { type: "boolean" },
+      "text-field": { type: "string" },
+      "id-field": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(INDEX_HELP);
+    return 0;
+  }
+  const dir = dirArg(positionals, "embedkit index add DIR");
+  const chunking = chunkingFrom(values);
+  const batchSize = values["batch-size"] !== undefined ? intFlag("--batch-size", values["batch-size"]) : undefined;
+  if (values.input !== undefined) await checkInputPath(values.input);
+  const idField = values["id-field"] ?? "id";
+  const index = await VectorIndex.open(dir, {
+    ...(await indexOpenOptions(dir, values, ctx)),
+    ...(chunking !== undefined ? { chunking } : {}),
+  });
+  try {
+    const current = { where: "" };
+    const source = readInputs(
+      values.input,
+      { textField: values["text-field"] ?? "text", idField, stdinFormat: "jsonl", keepFields: true },
+      ctx.stdin,
+    );
+    const r = await index.add(indexRecords(source, idField, current), {
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      recordName: () => current.where,
+      ...(values.progress
+        ? {
+            onProgress: (p: AddResult) =>
+              ctx.stderr.write(
+                `committed: ${p.added + p.updated + p.unchanged} records (${p.added} added, ${p.updated} updated, ${p.unchanged} unchanged)\n`,
+              ),
+          }
+        : {}),
+    });
+    ctx.stdout.write(
+      `${dir}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${r.chunks} chunks written)\n`,
+    );
+    return 0;
+  } finally {
+    await index.close();
+  }
+}
+
+function humanBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...commonModelOptions.options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    ctx.stdout.write(INDEX_HELP);
+    return 0;
+  }
+  const dir = dirArg(positionals, "embedkit index info DIR");
+  await requireIndex(dir);
+  const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
+  try {
+    const info = await index.info();
+    if (values.json) {
+      ctx.stdout.write(`${JSON.stringify(info)}\n`);
+      return 0;
+    }
+    const c = info.chunking;
+    const fields = Object.entries(info.metadataFields).map(([k, t]) => `${k} (${t})`);
+    ctx.stdout.write(
+      [
+        `path:        ${info.path}`,
+        `model:       ${info.model} (${info.dimension} dimensions${info.normalize ? ", normalized" : ""})`,
+        `chunking:    ${c.strategy}${c.by ? ` by ${c.by}` : ""}${c.size ? `, size ${c.size}` : ""}${c.overlap ? `, overlap ${c.overlap}` : ""}`,
+        `records:     ${info.records}`,
+        `chunks:      ${info.chunks}`,
+        `metadata:    ${fields.length ? fields.join(", ") : "none"}`,
+        `size:        ${humanBytes(info.bytesOnDisk)} (${info.bytesOnDisk} bytes on disk)`,
+      ].join("\n") + "\n",
+    );
+    return 0;
+  } finally {
+    await index.close();
+  }
+}
+
+async function indexRm(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...commonModelOptions.options,
+      id: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(INDEX_HELP);
+    return 0;
+  }
+  const dir = dirArg(positionals, "embedkit index rm DIR");
+  const ids = values.id ?? [];
+  if (ids.length === 0) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "--id is required: the id of a record to remove", {
+      flag: "--id",
+    });
+  }
+  await requireIndex(dir);
+  const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
+  try {
+    const { deleted } = await index.delete(ids);
+    ctx.stdout.write(`${dir}: removed ${deleted} of ${ids.length} records\n`);
+    return deleted === ids.length ? 0 : 1;
+  } finally {
+    await index.close();
+  }
+}
+
+/** An INVALID_OPTION naming DIR when it holds no index (info, rm and search never create one). */
+export async function requireIndex(dir: string): Promise<void> {
+  if ((await readSettings(dir)) === undefined) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `"${dir}" holds no vector index (create one with \`embedkit index add ${dir} --input FILE\`)`,
+      { flag: "DIR", path: dir },
+    );
+  }
+}

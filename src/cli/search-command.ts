@@ -1,0 +1,100 @@
+/**
+ * L7: `embedkit search DIR "question" [--top N] [--filter JSON] [--json]`: the nearest chunks of
+ * the vector index in DIR, one hit per line (`id<TAB>score<TAB>chunk text`), or JSON lines.
+ */
+import { parseArgs } from "node:util";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { VectorIndex } from "../index/vector-index.js";
+import type { MetadataFilter } from "../index/metadata-filter.js";
+import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
+import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
+import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
+import { indexOpenOptions, requireIndex } from "./index-command.js";
+
+export const SEARCH_HELP = `Usage: embedkit search DIR QUERY [options]
+
+Searches the vector index in folder DIR (see \`embedkit index add\`); prints one hit per line:
+the record's id, the score (cosine similarity) and the chunk's text, best first.
+
+      --top N              hits to print (default 10)
+      --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'
+      --rerank             rescore the nearest --rerank-top chunks (default max(top, 20)) with a cross-encoder
+      --rerank-model ID    the cross-encoder (default ${DEFAULT_RERANK_MODEL})
+      --rerank-top N       chunks retrieved for reranking
+      --json               one JSON line per hit: {"rank","id","score","chunk","start","end","text","metadata"}
+${commonModelOptions.help.replace(/\(default [^;]*;/, "(default: the index's model;")}`;
+
+export async function searchCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...commonModelOptions.options,
+      top: { type: "string" },
+      filter: { type: "string" },
+      json: { type: "boolean" },
+      rerank: { type: "boolean" },
+      "rerank-model": { type: "string" },
+      "rerank-top": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(SEARCH_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `embedkit search DIR QUERY: expected an index folder and a query, got ${positionals.length} arguments`,
+      { flag: "QUERY", count: positionals.length },
+    );
+  }
+  const [dir, query] = positionals as [string, string];
+  const topK = values.top !== undefined ? intFlag("--top", values.top) : 10;
+  let filter: MetadataFilter | undefined;
+  if (values.filter !== undefined) {
+    try {
+      filter = JSON.parse(values.filter) as MetadataFilter;
+    } catch (cause) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `--filter must be a JSON object, got ${JSON.stringify(values.filter)}: ${(cause as Error).message}`,
+        { flag: "--filter", value: values.filter },
+        { cause },
+      );
+    }
+  }
+  await requireIndex(dir);
+  const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
+  const reranker = values.rerank
+    ? await TextCrossEncoder.create({
+        model: values["rerank-model"] ?? DEFAULT_RERANK_MODEL,
+        store: storeFrom(values, ctx),
+      }).catch(async (e: unknown) => {
+        await index.close();
+        throw e;
+      })
+    : undefined;
+  const rerankTop = values["rerank-top"] !== undefined ? intFlag("--rerank-top", values["rerank-top"]) : undefined;
+  try {
+    const hits = await index.search(query, {
+      topK,
+      ...(filter !== undefined ? { filter } : {}),
+      ...(reranker !== undefined
+        ? { rerank: { model: reranker, ...(rerankTop !== undefined ? { topN: rerankTop } : {}) } }
+        : {}),
+    });
+    hits.forEach((h, i) => {
+      ctx.stdout.write(
+        values.json
+          ? `${JSON.stringify({ rank: i + 1, id: h.id, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata, ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}) })}\n`
+          : `${h.id}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
+      );
+    });
+    return 0;
+  } finally {
+    await index.close();
+    await reranker?.dispose();
+  }
+}

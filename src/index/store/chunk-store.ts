@@ -1,0 +1,80 @@
+/**
+ * L5: what the vector index needs from its storage, in our own words (plain strings, numbers and
+ * Float32Array; no library types), so the library behind it (LanceDB today) can be replaced by
+ * changing this folder only.
+ */
+
+/** The type of a metadata field, fixed by the first record that sets it. */
+export type MetadataType = "string" | "number" | "boolean";
+
+/** A metadata value: a scalar, so it can be stored in a typed column and filtered on. */
+export type MetadataValue = string | number | boolean;
+
+/** One stored chunk: the document it comes from, where in it, its text, metadata and vector. */
+export interface ChunkRow {
+  /** The document's id. */
+  readonly docId: string;
+  /** The chunk's position in its document, from 0. */
+  readonly chunkIndex: number;
+  /** The chunk's text: `document.slice(start, end)`. */
+  readonly text: string;
+  /** UTF-16 offset of the chunk's first code unit in the document. */
+  readonly start: number;
+  /** UTF-16 offset just past the chunk's last code unit (exclusive). */
+  readonly end: number;
+  /** The document's content hash (the same on every chunk of a document). */
+  readonly hash: string;
+  /** The document's metadata (the same on every chunk of a document). */
+  readonly metadata: Readonly<Record<string, MetadataValue>>;
+  /** The chunk's dense vector, `dim` long. */
+  readonly vector: Float32Array;
+}
+
+/** One condition of a filter: `field` equals one of `values` (one value: plain equality). */
+export interface StoreCondition {
+  readonly field: string;
+  readonly values: readonly MetadataValue[];
+}
+
+/** A search result as the store returns it: a chunk without its vector, and its cosine distance. */
+export interface StoreHit extends Omit<ChunkRow, "vector"> {
+  /** 1 - cosine similarity between the query and the chunk's vector. */
+  readonly distance: number;
+}
+
+/** Options of {@link ChunkStore.search}. */
+export interface StoreSearchOptions {
+  /** Chunks returned at most. */
+  readonly limit: number;
+  /** Conditions all chunks returned satisfy (ANDed), applied before the nearest are taken. */
+  readonly where: readonly StoreCondition[];
+}
+
+/** The storage of one vector index: chunk rows, replaced a whole document at a time. */
+export interface ChunkStore {
+  /** The vectors' dimension. */
+  readonly dim: number;
+  /** The metadata fields the store has columns for, and their types. */
+  metadataFields(): ReadonlyMap<string, MetadataType>;
+  /** Adds columns for new metadata fields (rows already stored get no value). */
+  addMetadataFields(fields: ReadonlyMap<string, MetadataType>): Promise<void>;
+  /** The stored content hash of each of `docIds` that is present. */
+  docHashes(docIds: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Replaces all chunks of `docIds` by `rows` (whose docIds are among them) in ONE commit: a
+   * reader sees either every old chunk of those documents or every new one.
+   */
+  replaceDocs(docIds: readonly string[], rows: readonly ChunkRow[]): Promise<void>;
+  /** Deletes every chunk of `docIds` in one commit; returns how many of them were present. */
+  deleteDocs(docIds: readonly string[]): Promise<number>;
+  /** The `limit` chunks nearest to `vector` by cosine distance among those matching `where`. */
+  search(vector: Float32Array, options: StoreSearchOptions): Promise<StoreHit[]>;
+  /** Every stored chunk of `docIds`, vectors included, by document id then chunk index. */
+  readDocs(docIds: readonly string[]): Promise<ChunkRow[]>;
+  /** Stored chunks. */
+  countChunks(): Promise<number>;
+  /** Distinct documents. */
+  countDocs(): Promise<number>;
+  /** Releases the store's handles; later calls fail. */
+  close(): void;
+}

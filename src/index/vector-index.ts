@@ -1,0 +1,445 @@
+/**
+ * L5: VectorIndex, an embedded vector index in a folder: records in (chunked, embedded with the
+ * model's passage prompt, stored), questions out (embedded with the model's query prompt, nearest
+ * chunks by cosine similarity, optionally filtered on metadata).
+ *
+ * Writes are whole records: all chunks of a batch of records are replaced in one store commit, so
+ * an ingest killed half-way leaves each record either as it was or fully new. A record whose text
+ * and metadata did not change (same content hash) is neither re-embedded nor rewritten, so running
+ * the same ingest again changes nothing.
+ */
+import { readdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
+import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
+import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
+import { positiveInt } from "../embed/engine-options.js";
+import { checkRecord, type CheckedRecord } from "./index-record.js";
+import {
+  parseChunking,
+  readSettings,
+  sameChunking,
+  writeSettings,
+  type IndexChunking,
+  type IndexSettings,
+} from "./index-settings.js";
+import { parseFilter, type MetadataFilter } from "./metadata-filter.js";
+import type { ChunkRow, ChunkStore, MetadataType, MetadataValue } from "./store/chunk-store.js";
+import { openLanceStore } from "./store/lance-store.js";
+
+/** Most hits one search may ask for. */
+export const MAX_TOP_K = 10_000;
+
+/** Options of {@link VectorIndex.open}. */
+export interface VectorIndexOptions extends Omit<TextEmbeddingOptions, "model"> {
+  /**
+   * The embedding model. Required to create an index; for an existing index, default the one it
+   * was built with, and any other is an `index_model_mismatch` error.
+   */
+  readonly model?: string;
+  /** How records are split (fixed when the index is created). Default { strategy: "none" }. */
+  readonly chunking?: IndexChunking;
+  /** A loaded engine to use instead of loading `model` (the index does not dispose it). */
+  readonly engine?: TextEmbedding;
+}
+
+/** Options of {@link VectorIndex.add}. */
+export interface AddOptions {
+  /** Records written per commit. Default 32. */
+  readonly batchSize?: number;
+  /** How errors name the i-th record (from 0). Default `records[i]`; the CLI names the input line. */
+  readonly recordName?: (i: number) => string;
+  /** Called after each commit with the running totals. */
+  readonly onProgress?: (progress: AddResult) => void;
+}
+
+/** What {@link VectorIndex.add} did. */
+export interface AddResult {
+  /** Records that were not in the index. */
+  readonly added: number;
+  /** Records whose text or metadata changed: all their chunks were replaced. */
+  readonly updated: number;
+  /** Records already in the index with the same text and metadata: left as they were. */
+  readonly unchanged: number;
+  /** Chunks written. */
+  readonly chunks: number;
+}
+
+/** What {@link VectorIndex.delete} did. */
+export interface DeleteResult {
+  /** Records that were present and are now deleted. */
+  readonly deleted: number;
+}
+
+/** Options of {@link VectorIndex.search}. */
+export interface SearchOptions {
+  /** Hits returned at most. Default 10. */
+  readonly topK?: number;
+  /** Metadata conditions every hit satisfies: `{ field: value }` or `{ field: { $in: [values] } }`. */
+  readonly filter?: MetadataFilter;
+  /**
+   * Rerank: the `topN` nearest chunks (default max(topK, 20)) are scored against the query by
+   * this cross-encoder, and the best `topK` of them returned by that score (`denseScore` keeps
+   * the cosine similarity).
+   */
+  readonly rerank?: {
+    /** The cross-encoder (the caller creates and disposes it). */
+    readonly model: TextCrossEncoder;
+    /** Chunks retrieved for reranking; default max(topK, 20). */
+    readonly topN?: number;
+  };
+}
+
+/** One search result: a chunk of a record. */
+export interface IndexHit {
+  /** The record's id. */
+  readonly id: string;
+  /** The chunk's position in the record, from 0. */
+  readonly chunkIndex: number;
+  /** The chunk's text: `record.text.slice(start, end)`. */
+  readonly text: string;
+  /** UTF-16 offsets of the chunk in the record's text. */
+  readonly start: number;
+  /** UTF-16 offset just past the chunk's end in the record's text (exclusive). */
+  readonly end: number;
+  /** Cosine similarity of the query and the chunk; with rerank, the cross-encoder's score. */
+  readonly score: number;
+  /** With rerank: the cosine similarity the chunk was retrieved with. */
+  readonly denseScore?: number;
+  /** The record's metadata. */
+  readonly metadata: Readonly<Record<string, MetadataValue>>;
+}
+
+/** What {@link VectorIndex.info} reports. */
+export interface IndexInfo extends IndexSettings {
+  /** The index folder, absolute. */
+  readonly path: string;
+  /** Records (documents) stored. */
+  readonly records: number;
+  /** Chunks stored. */
+  readonly chunks: number;
+  /** Bytes of every file in the index folder. */
+  readonly bytesOnDisk: number;
+  /** The metadata fields searches can filter on, and their types. */
+  readonly metadataFields: Readonly<Record<string, MetadataType>>;
+}
+
+/**
+ * An embedded vector index in a folder (LanceDB files and `embedkit-index.json`): open it with
+ * {@link VectorIndex.open}, then add, search, delete, info and close.
+ */
+export class VectorIndex {
+  private writing: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    /** The index folder. */
+    readonly path: string,
+    /** The settings the index was built with. */
+    readonly settings: IndexSettings,
+    private readonly engine: TextEmbedding,
+    private readonly ownsEngine: boolean,
+    private readonly store: ChunkStore,
+  ) {}
+
+  /**
+   * Opens the index in folder `path`, creating it when the folder holds none. An existing index
+   * opened with another model is `index_model_mismatch`; with another `dimensions` (or a model
+   * giving vectors of another size) `index_dimension_mismatch`; with other chunking `invalid_option`.
+   */
+  static async open(path: string, options: VectorIndexOptions = {}): Promise<VectorIndex> {
+    if (typeof path !== "string" || path.length === 0) {
+      throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `path must be a folder path, got ${describeValue(path)}`, {
+        field: "path",
+      });
+    }
+    const dir = resolve(path);
+    const given = options.chunking === undefined ? undefined : parseChunking(options.chunking);
+    const stored = await readSettings(dir);
+    const modelId = options.engine?.modelId ?? options.model;
+    if (stored !== undefined) checkAgainst(dir, stored, modelId, options.dimensions, given);
+    if (stored === undefined && modelId === undefined) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `model is required to create a vector index ("${dir}" holds none yet)`,
+        { field: "model", path: dir },
+      );
+    }
+    const { engine: _engine, chunking: _chunking, ...engineOptions } = options;
+    // A Matryoshka index built with `dimensions` keeps giving vectors of its size.
+    const dimensions = options.dimensions ?? stored?.dimension;
+    const engine =
+      options.engine ??
+      (await TextEmbedding.create({
+        ...engineOptions,
+        model: modelId ?? stored!.model,
+        ...(dimensions !== undefined ? { dimensions } : {}),
+      }));
+    const owns = options.engine === undefined;
+    try {
+      const settings: IndexSettings = stored ?? {
+        format: 1,
+        model: engine.modelId,
+        dimension: engine.dim,
+        normalize: engine.spec.normalize,
+        prompts: { query: engine.spec.prompts.query, passage: engine.spec.prompts.passage },
+        chunking: given ?? { strategy: "none" },
+        sparse: "none",
+      };
+      if (engine.dim !== settings.dimension) {
+        throw dimensionMismatch(dir, settings.dimension, engine.dim);
+      }
+      if (stored === undefined) await writeSettings(dir, settings);
+      const store = await openLanceStore(dir, { dim: settings.dimension });
+      return new VectorIndex(dir, settings, engine, owns, store);
+    } catch (e) {
+      if (owns) await engine.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * Chunks, embeds and stores records (`{ id, text, metadata? }` from any iterable or async
+   * iterable); a record whose id is already present replaces all its chunks. A bad record stops
+   * the ingest with a typed error naming `records[i]`, after every record before it was stored.
+   */
+  async add(records: Iterable<unknown> | AsyncIterable<unknown>, options: AddOptions = {}): Promise<AddResult> {
+    this.assertOpen();
+    const batchSize = options.batchSize === undefined ? 32 : positiveInt("batchSize", options.batchSize, 10_000);
+    return this.exclusive(async () => {
+      const totals = { added: 0, updated: 0, unchanged: 0, chunks: 0 };
+      let batch: CheckedRecord[] = [];
+      const fields = new Map(this.store.metadataFields());
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const r = await this.writeBatch(batch, fields);
+        batch = [];
+        totals.added += r.added;
+        totals.updated += r.updated;
+        totals.unchanged += r.unchanged;
+        totals.chunks += r.chunks;
+        options.onProgress?.({ ...totals });
+      };
+      let i = 0;
+      try {
+        for await (const value of records) {
+          const rec = checkRecord(value, options.recordName?.(i) ?? `records[${i}]`, fields);
+          i++;
+          for (const [k, v] of Object.entries(rec.metadata)) if (!fields.has(k)) fields.set(k, typeOfValue(v));
+          if (batch.some((b) => b.id === rec.id)) await flush(); // the later one wins, in its own commit
+          batch.push(rec);
+          if (batch.length >= batchSize) await flush();
+        }
+      } catch (e) {
+        await flush(); // what was accepted before the bad record is kept
+        throw e;
+      }
+      await flush();
+      return totals;
+    });
+  }
+
+  /** Deletes the records with these ids (all their chunks, in one commit); returns how many existed. */
+  async delete(ids: readonly (string | number)[]): Promise<DeleteResult> {
+    this.assertOpen();
+    if (!Array.isArray(ids)) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_INPUT,
+        `ids must be an array of record ids, got ${describeValue(ids)}`,
+        {
+          field: "ids",
+        },
+      );
+    }
+    const list = ids.map((id, i) => {
+      if (typeof id === "string" && id.length > 0) return id;
+      if (typeof id === "number" && Number.isSafeInteger(id)) return String(id);
+      throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, `ids[${i}] must be a record id, got ${describeValue(id)}`, {
+        field: `ids[${i}]`,
+      });
+    });
+    return this.exclusive(async () => ({ deleted: await this.store.deleteDocs(list) }));
+  }
+
+  /** The `topK` chunks nearest to the query (embedded with the model's query prompt), best first. */
+  async search(query: string, options: SearchOptions = {}): Promise<IndexHit[]> {
+    this.assertOpen();
+    if (typeof query !== "string" || query.trim() === "") {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_INPUT,
+        `query must be a non-empty string, got ${describeValue(query)}`,
+        {
+          field: "query",
+        },
+      );
+    }
+    const topK = options.topK === undefined ? 10 : positiveInt("topK", options.topK, MAX_TOP_K);
+    const where = parseFilter(options.filter, this.store.metadataFields());
+    const rerank = options.rerank;
+    const topN =
+      rerank === undefined
+        ? topK
+        : rerank.topN === undefined
+          ? Math.max(topK, 20)
+          : positiveInt("rerank.topN", rerank.topN, MAX_TOP_K);
+    const vector = await this.engine.queryEmbed(query);
+    const hits = (await this.store.search(vector, { limit: topN, where })).map((h) => ({
+      id: h.docId,
+      chunkIndex: h.chunkIndex,
+      text: h.text,
+      start: h.start,
+      end: h.end,
+      score: 1 - h.distance,
+      metadata: h.metadata,
+    }));
+    if (rerank === undefined || hits.length === 0) return hits;
+    const ranked = await rerank.model.rerank(
+      query,
+      hits.map((h) => h.text),
+      { topK },
+    );
+    return ranked.map((r) => ({ ...hits[r.index]!, score: r.score, denseScore: hits[r.index]!.score }));
+  }
+
+  /** Every stored chunk of the records `ids`, with vectors, by id then chunk index. */
+  async chunksOf(ids: readonly string[]): Promise<ChunkRow[]> {
+    this.assertOpen();
+    return this.store.readDocs(ids);
+  }
+
+  /** The settings, record and chunk counts, metadata fields and size on disk. */
+  async info(): Promise<IndexInfo> {
+    this.assertOpen();
+    return {
+      ...this.settings,
+      path: this.path,
+      records: await this.store.countDocs(),
+      chunks: await this.store.countChunks(),
+      bytesOnDisk: await folderBytes(this.path),
+      metadataFields: Object.fromEntries(this.store.metadataFields()),
+    };
+  }
+
+  /** Waits for writes in progress, then releases the store and (unless it was given) the model. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writing.catch(() => undefined);
+    this.store.close();
+    if (this.ownsEngine) await this.engine.dispose();
+  }
+
+  private async writeBatch(batch: readonly CheckedRecord[], fields: ReadonlyMap<string, MetadataType>) {
+    const ids = batch.map((r) => r.id);
+    const existing = await this.store.docHashes(ids);
+    const changed = batch.filter((r) => existing.get(r.id) !== r.hash);
+    const unchanged = batch.length - changed.length;
+    if (changed.length === 0) return { added: 0, updated: 0, unchanged, chunks: 0 };
+    await this.store.addMetadataFields(fields);
+    const rows = await this.embedRecords(changed);
+    await this.store.replaceDocs(
+      changed.map((r) => r.id),
+      rows,
+    );
+    const updated = changed.filter((r) => existing.has(r.id)).length;
+    return { added: changed.length - updated, updated, unchanged, chunks: rows.length };
+  }
+
+  private async embedRecords(records: readonly CheckedRecord[]): Promise<ChunkRow[]> {
+    const { chunking } = this.settings;
+    if (chunking.strategy === "none") {
+      const vectors = await this.engine.passageEmbed(records.map((r) => r.text));
+      return records.map((r, i) => ({
+        docId: r.id,
+        chunkIndex: 0,
+        text: r.text,
+        start: 0,
+        end: r.text.length,
+        hash: r.hash,
+        metadata: r.metadata,
+        vector: vectors[i]!,
+      }));
+    }
+    const rows: ChunkRow[] = [];
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const { strategy, ...split } = chunking;
+    for await (const doc of this.engine.embedChunks(
+      records.map((r) => ({ id: r.id, text: r.text })),
+      { chunking: { strategy, ...split } },
+    )) {
+      const r = byId.get(String(doc.id))!;
+      for (const c of doc.chunks) {
+        rows.push({
+          docId: r.id,
+          chunkIndex: c.index,
+          text: c.text,
+          start: c.start,
+          end: c.end,
+          hash: r.hash,
+          metadata: r.metadata,
+          vector: c.vector,
+        });
+      }
+    }
+    return rows;
+  }
+
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(f, f);
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new EmbedkitError(ERROR_CODES.DISPOSED, `vector index at "${this.path}" is closed`, { path: this.path });
+    }
+  }
+}
+
+function typeOfValue(v: MetadataValue): MetadataType {
+  return typeof v === "string" ? "string" : typeof v === "number" ? "number" : "boolean";
+}
+
+function dimensionMismatch(dir: string, stored: number, given: number): EmbedkitError {
+  return new EmbedkitError(
+    ERROR_CODES.INDEX_DIMENSION_MISMATCH,
+    `vector index at "${dir}" stores ${stored}-dimensional vectors; dimensions ${given} was asked for`,
+    { path: dir, field: "dimensions", stored, given },
+  );
+}
+
+function checkAgainst(
+  dir: string,
+  stored: IndexSettings,
+  model: string | undefined,
+  dimensions: number | undefined,
+  chunking: IndexChunking | undefined,
+): void {
+  if (model !== undefined && model !== stored.model) {
+    throw new EmbedkitError(
+      ERROR_CODES.INDEX_MODEL_MISMATCH,
+      `vector index at "${dir}" was built with model "${stored.model}"; model "${model}" was given (its vectors are not comparable)`,
+      { path: dir, field: "model", stored: stored.model, given: model },
+    );
+  }
+  if (dimensions !== undefined && dimensions !== stored.dimension)
+    throw dimensionMismatch(dir, stored.dimension, dimensions);
+  if (chunking !== undefined && !sameChunking(chunking, stored.chunking)) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `chunking ${JSON.stringify(chunking)} differs from the index's ${JSON.stringify(stored.chunking)} ("${dir}"); chunking is fixed when an index is created`,
+      { path: dir, field: "chunking", stored: stored.chunking, given: chunking },
+    );
+  }
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += await folderBytes(p);
+    else if (e.isFile()) total += (await stat(p).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
