@@ -61,3 +61,20 @@ export type { RerankOptions, RerankPairsOptions, RerankResult } from "./rerank/r
 export { RERANK_MODEL_IDS, DEFAULT_RERANK_MODEL, getRerankSpec } from "./models/rerank-registry.js";
 export type { RerankModelId } from "./models/rerank-registry.js";
 export type { RerankModelSpec, RerankActivation } from "./models/spec.js";
+export {
+  PRECISIONS,
+  quantizeEmbeddings,
+  calibrationRanges,
+  bytesPerVector,
+  packSignBits,
+  unpackSignBits,
+} from "./pooling/quantize.js";
+export type { Precision, QuantizedRow, QuantizationRanges, RangesInput, QuantizeOptions } from "./pooling/quantize.js";
+export {
+  quantizedSearch,
+  hammingDistance,
+  integerDot,
+  floatIntegerDot,
+  DEFAULT_RESCORE_MULTIPLIER,
+} from "./search/index.js";
+export type { QuantizedCorpus, QuantizedSearchOptions } from "./search/index.js";
