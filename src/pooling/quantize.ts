@@ -1,20 +1,17 @@
 /**
- * L1: output precision of embeddings, as sentence-transformers' `quantize_embeddings` defines it.
+ * L1: output precision of embeddings, as sentence-transformers' `quantize_embeddings` (6.x,
+ * `sentence_transformers/util/quantization.py`) defines it.
  *
  * - `float32`: the vectors as they are.
  * - `int8` / `uint8` (scalar quantization): per dimension d, a range [min_d, max_d] is cut into
- *   255 steps; `uint8 = trunc((v - min) / step)`, `int8 = trunc((v - min) / step - 128)` with
- *   `step = (max - min) / 255`. Every operation is done in float32, as numpy does on float32
- *   embeddings, so the bytes match the reference exactly. Note that truncation goes toward zero,
- *   so int8 is not always uint8 - 128 (q = 0.5 gives uint8 0 but int8 -127).
- *   The ranges come from `ranges`, else from calibration embeddings, else from the embeddings
- *   being quantized. A value outside its range is clamped to the end of the scale (the
- *   reference's numpy cast is undefined there and wraps around on x86; that is the one place
- *   where the two can differ).
+ *   255 steps of `step = (max - min) / 255` (1 when the range is empty);
+ *   `uint8 = clip(floor((v - min) / step), 0, 255)` and `int8 = uint8 - 128`. Every operation is
+ *   done in float32, as numpy does on float32 embeddings, so the bytes match the reference
+ *   exactly. The ranges come from `ranges`, else from calibration embeddings, else from the
+ *   embeddings being quantized (at least two of them: one vector has no range).
  * - `binary` / `ubinary`: one sign bit per dimension (`v > 0`), packed 8 to a byte, the first
- *   dimension in the most significant bit; `ubinary` is the packed byte, `binary` the byte minus
- *   128 as int8. The dimension must be a multiple of 8 (numpy packs the whole matrix, so another
- *   dimension would mix bits of consecutive rows in the reference).
+ *   dimension in the most significant bit, each row padded with 0 bits to whole bytes; `ubinary`
+ *   is the packed byte, `binary` the byte minus 128 as int8.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 
@@ -82,20 +79,6 @@ export function bytesPerVector(precision: Precision, dim: number): number {
   return precision === "float32" ? 4 * dim : quantizedLength(precision, dim);
 }
 
-/**
- * Checks that `precision` can be applied to `dim`-dimensional vectors: binary and ubinary need
- * a multiple of 8 (`field` names the dimension option in the error, e.g. "dimensions").
- */
-export function checkPrecisionDim(precision: Precision, dim: number, field = "dimensions"): void {
-  if ((precision === "binary" || precision === "ubinary") && dim % 8 !== 0) {
-    throw new EmbedkitError(
-      ERROR_CODES.INVALID_OPTION,
-      `precision ${precision} packs 8 dimensions per byte, so ${field} must be a multiple of 8; got ${dim}`,
-      { field, value: dim, precision, multipleOf: 8 },
-    );
-  }
-}
-
 /** The per-dimension minimum and maximum of `embeddings` (all of length `dim`), in float32. */
 export function calibrationRanges(embeddings: readonly ArrayLike<number>[], field = "calibration"): QuantizationRanges {
   if (embeddings.length === 0) {
@@ -132,8 +115,7 @@ export function calibrationRanges(embeddings: readonly ArrayLike<number>[], fiel
 
 /**
  * Checks ranges given by a user against the vectors' dimension `dim`: both arrays of length
- * dim, finite, and `min[d] < max[d]` (an empty range has no steps to quantize with). Returns
- * them as float32 arrays.
+ * dim, finite, and `min[d] <= max[d]`. Returns them as float32 arrays.
  */
 export function checkRanges(ranges: RangesInput, dim: number, field = "ranges"): QuantizationRanges {
   for (const side of ["min", "max"] as const) {
@@ -165,11 +147,10 @@ export function checkRanges(ranges: RangesInput, dim: number, field = "ranges"):
         { field: `${field}.${side}[${d}]`, value: String(ranges[side][d]) },
       );
     }
-    if (!(lo < hi)) {
+    if (lo > hi) {
       throw new EmbedkitError(
         ERROR_CODES.INVALID_OPTION,
-        `${field}.min[${d}] is ${lo} and ${field}.max[${d}] is ${hi}; each min must be below its max` +
-          (lo === hi ? " (one calibration vector, or a constant dimension, gives an empty range)" : ""),
+        `${field}.min[${d}] is ${lo} and ${field}.max[${d}] is ${hi}; each min must be at most its max`,
         { field: `${field}.min[${d}]`, min: lo, max: hi, dimension: d },
       );
     }
@@ -178,33 +159,45 @@ export function checkRanges(ranges: RangesInput, dim: number, field = "ranges"):
 }
 
 /**
- * Quantizes one vector with float32 ranges (already checked). `steps[d]` is
- * `fround((max[d] - min[d]) / 255)`; see {@link scalarSteps}.
+ * Quantizes one vector with float32 ranges (already checked) and steps from {@link scalarSteps}:
+ * `q = clip(floor((v - min) / step), 0, 255)` in float32; uint8 = q, int8 = q - 128.
  */
 function quantizeScalar(v: ArrayLike<number>, precision: ScalarPrecision, min: Float32Array, steps: Float32Array) {
   const dim = v.length;
   const f = Math.fround;
-  if (precision === "uint8") {
-    const out = new Uint8Array(dim);
-    for (let d = 0; d < dim; d++) {
-      const q = Math.trunc(f(f(f(v[d]!) - min[d]!) / steps[d]!));
-      out[d] = q < 0 ? 0 : q > 255 ? 255 : q;
-    }
-    return out;
-  }
-  const out = new Int8Array(dim);
+  const out = precision === "uint8" ? new Uint8Array(dim) : new Int8Array(dim);
+  const offset = precision === "uint8" ? 0 : 128;
   for (let d = 0; d < dim; d++) {
-    const q = Math.trunc(f(f(f(f(v[d]!) - min[d]!) / steps[d]!) - 128));
-    out[d] = q < -128 ? -128 : q > 127 ? 127 : q;
+    const q = Math.floor(f(f(f(v[d]!) - min[d]!) / steps[d]!));
+    out[d] = (q < 0 ? 0 : q > 255 ? 255 : q) - offset;
   }
   return out;
 }
 
-/** The float32 step of each dimension: (max - min) / 255. */
+/** The float32 step of each dimension: (max - min) / 255, or 1 where the range is empty (as the reference). */
 export function scalarSteps(ranges: QuantizationRanges): Float32Array {
   const steps = new Float32Array(ranges.min.length);
-  for (let d = 0; d < steps.length; d++) steps[d] = Math.fround(ranges.max[d]! - ranges.min[d]!) / 255;
+  for (let d = 0; d < steps.length; d++) {
+    steps[d] = Math.fround(ranges.max[d]! - ranges.min[d]!) / 255;
+    if (steps[d] === 0) steps[d] = 1;
+  }
   return steps;
+}
+
+/**
+ * The float value an int8/uint8 value stands for: `(q (+ 128 for int8)) × step + min`, as the
+ * reference restores candidates before rescoring them with the float query.
+ */
+export function dequantizeRow(
+  row: Int8Array | Uint8Array,
+  precision: ScalarPrecision,
+  ranges: QuantizationRanges,
+  steps: Float32Array = scalarSteps(ranges),
+): Float64Array {
+  const out = new Float64Array(row.length);
+  const offset = precision === "int8" ? 128 : 0;
+  for (let d = 0; d < row.length; d++) out[d] = (row[d]! + offset) * steps[d]! + ranges.min[d]!;
+  return out;
 }
 
 /** Packs the sign bits (`v > 0`) of a vector, first dimension in the most significant bit of byte 0. */
@@ -215,7 +208,7 @@ export function packSignBits(v: ArrayLike<number>): Uint8Array {
 }
 
 /**
- * The 0/1 bits of a packed row (from binary or ubinary), `dim` of them. A binary (int8) row is
+ * The 0/1 bits of a packed row (from binary or ubinary), the first `dim` of them (the padding dropped). A binary (int8) row is
  * first turned back into its ubinary byte (+128).
  */
 export function unpackSignBits(row: Int8Array | Uint8Array, dim: number, precision: "binary" | "ubinary"): Uint8Array {
@@ -233,7 +226,7 @@ export function unpackSignBits(row: Int8Array | Uint8Array, dim: number, precisi
  * ubinary. int8/uint8 use `options.ranges`, else the min/max of `options.calibration`, else the
  * min/max of `embeddings` themselves (then the result of a row depends on the other rows; give
  * ranges or calibration embeddings for values that are stable from call to call). Throws
- * `invalid_option` for bad ranges, an empty range or a binary dimension that is not a multiple of 8.
+ * `invalid_option` for bad ranges, or for int8/uint8 of one vector without ranges or calibration.
  */
 export function quantizeEmbeddings<P extends Precision>(
   embeddings: readonly ArrayLike<number>[],
@@ -252,7 +245,6 @@ export function quantizeEmbeddings<P extends Precision>(
       );
     }
   });
-  checkPrecisionDim(precision, dim);
   if (precision === "float32") return embeddings.map((e) => Float32Array.from(e)) as QuantizedRow<P>[];
   if (precision === "ubinary") return embeddings.map(packSignBits) as QuantizedRow<P>[];
   if (precision === "binary") {
@@ -284,7 +276,14 @@ export function resolveRanges(
         { field: "calibration", dimensions: r.min.length, expected: dim },
       );
     }
-    return checkRanges(r, dim, "calibration ranges");
+    return r;
   }
-  return checkRanges(calibrationRanges(embeddings, "embeddings"), dim, "ranges of the embeddings");
+  if (embeddings.length < 2) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `int8/uint8 of ${embeddings.length} vector needs ranges or calibration embeddings: one vector has no range`,
+      { field: "ranges", count: embeddings.length, min: 2 },
+    );
+  }
+  return calibrationRanges(embeddings, "embeddings");
 }

@@ -6,19 +6,21 @@
  * 2. the first pass ranks the whole corpus by the quantized score (agreeing bits, i.e.
  *    dim - Hamming distance, for binary/ubinary; the integer dot product for int8/uint8);
  * 3. with rescoring, the best `rescoreMultiplier × topK` candidates are rescored with the
- *    float32 query: `query · bits` (0/1) for binary/ubinary, `query · values` for int8/uint8,
- *    and the best `topK` of them are returned.
+ *    float32 query: `query · bits` (0/1) for binary/ubinary, `query · dequantized values`
+ *    (`q × step + min`) for int8/uint8, and the best `topK` of them are returned.
  *
  * Ties keep the lower row index first. Hit ids are row indices into `corpus.rows`.
  */
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import {
-  checkPrecisionDim,
   checkRanges,
+  dequantizeRow,
+  scalarSteps,
   quantizedLength,
   quantizeEmbeddings,
   unpackSignBits,
   type Precision,
+  type QuantizationRanges,
   type RangesInput,
   type QuantizedRow,
 } from "../pooling/quantize.js";
@@ -79,7 +81,6 @@ export function quantizedSearch(options: QuantizedSearchOptions): Hit[] {
       { field: "query", dimensions: query.length, expected: dim },
     );
   }
-  checkPrecisionDim(precision, dim, "the corpus dimension");
   const rowLength = quantizedLength(precision, dim);
   rows.forEach((r, i) => {
     if (r.length !== rowLength) {
@@ -91,36 +92,63 @@ export function quantizedSearch(options: QuantizedSearchOptions): Hit[] {
     }
   });
   if (rows.length === 0) return [];
+  const ranges = precision === "int8" || precision === "uint8" ? corpusRanges(corpus) : undefined;
   const rescore = (options.rescore ?? true) && precision !== "float32";
   const k = Math.min(rows.length, rescore ? topK * multiplier : topK);
-  const first = firstPass(query, corpus, k);
+  const first = firstPass(query, corpus, k, ranges);
   if (!rescore) return first.slice(0, topK);
+  const steps = ranges ? scalarSteps(ranges) : undefined;
   const rescored = first.map((h) => {
     const i = h.id as number;
-    return { id: i, score: rescoreRow(query, rows[i]!, precision, dim) };
+    return { id: i, score: rescoreRow(query, rows[i]!, precision, dim, ranges, steps) };
   });
   return sortHits(rescored).slice(0, topK);
 }
 
-/** The float32 query's score against one stored row: bits as 0/1 for binary/ubinary, integer values for int8/uint8. */
+/**
+ * The float32 query's score against one stored row: `query · bits` (0/1) for binary/ubinary,
+ * `query · dequantized row` for int8/uint8 (needs the corpus `ranges`), `query · row` for float32.
+ */
 export function rescoreRow(
   query: ArrayLike<number>,
   row: Int8Array | Uint8Array | Float32Array,
   precision: Precision,
   dim: number,
+  ranges?: QuantizationRanges,
+  steps?: Float32Array,
 ): number {
   if (precision === "binary" || precision === "ubinary") {
     return floatIntegerDot(query, unpackSignBits(row as Int8Array | Uint8Array, dim, precision));
   }
-  if (precision === "float32") {
-    let s = 0;
-    for (let i = 0; i < dim; i++) s += query[i]! * row[i]!;
-    return s;
+  let values: ArrayLike<number> = row;
+  if (precision === "int8" || precision === "uint8") {
+    if (ranges === undefined) throw missingRanges(precision);
+    values = dequantizeRow(row as Int8Array | Uint8Array, precision, ranges, steps);
   }
-  return floatIntegerDot(query, row as Int8Array | Uint8Array);
+  let s = 0;
+  for (let i = 0; i < dim; i++) s += query[i]! * values[i]!;
+  return s;
 }
 
-function firstPass(query: ArrayLike<number>, corpus: QuantizedCorpus, k: number): Hit[] {
+function missingRanges(precision: Precision): EmbedkitError {
+  return new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `an ${precision} corpus needs the ranges its rows were quantized with (corpus.ranges), to quantize the query`,
+    { field: "corpus.ranges", precision },
+  );
+}
+
+function corpusRanges(corpus: QuantizedCorpus): QuantizationRanges {
+  if (corpus.ranges === undefined) throw missingRanges(corpus.precision);
+  return checkRanges(corpus.ranges, corpus.dim, "corpus.ranges");
+}
+
+function firstPass(
+  query: ArrayLike<number>,
+  corpus: QuantizedCorpus,
+  k: number,
+  ranges: QuantizationRanges | undefined,
+): Hit[] {
   const { precision, dim, rows } = corpus;
   if (precision === "binary" || precision === "ubinary") {
     const q = quantizeEmbeddings([query], precision)[0]!;
@@ -136,15 +164,7 @@ function firstPass(query: ArrayLike<number>, corpus: QuantizedCorpus, k: number)
       k,
     );
   }
-  if (corpus.ranges === undefined) {
-    throw new EmbedkitError(
-      ERROR_CODES.INVALID_OPTION,
-      `an ${precision} corpus needs the ranges its rows were quantized with (corpus.ranges), to quantize the query`,
-      { field: "corpus.ranges", precision },
-    );
-  }
-  const ranges = checkRanges(corpus.ranges, dim, "corpus.ranges");
-  const q = quantizeEmbeddings([query], precision, { ranges })[0]!;
+  const q = quantizeEmbeddings([query], precision, { ranges: ranges! })[0]!;
   return topHits(
     rows.map((r) => integerDot(q, r as Int8Array | Uint8Array)),
     k,

@@ -54,7 +54,7 @@ test("ubinary packs v > 0 with the first dimension in the top bit; binary is the
   );
 });
 
-test("uint8/int8 cut each dimension's range into 255 steps and truncate toward zero", () => {
+test("uint8/int8 cut each dimension's range into 255 steps (floor, clip); int8 is uint8 - 128", () => {
   // dimension 0: range [0, 255] so the step is 1; dimension 1: range [-1, 1]. In float32 the
   // step 2/255 rounds up, so the max lands on 254.99998 and truncates to 254 (numpy agrees).
   const ranges = { min: [0, -1], max: [255, 1] };
@@ -69,14 +69,18 @@ test("uint8/int8 cut each dimension's range into 255 steps and truncate toward z
     ],
   );
   const i8 = quantizeEmbeddings(rows, "int8", { ranges });
-  // 0.5 - 128 = -127.5 truncates to -127, not uint8 - 128 = -128
   assert.deepEqual(
     i8.map((r) => Array.from(r)),
     [
       [-128, -128],
-      [-127, 126],
-      [0, 0],
+      [-128, 126],
+      [-1, -1],
     ],
+  );
+  // an empty range (min = max) gets step 1, as the reference
+  assert.deepEqual(
+    Array.from(quantizeEmbeddings([Float32Array.from([2.5])], "uint8", { ranges: { min: [2], max: [2] } })[0]!),
+    [0],
   );
 });
 
@@ -108,7 +112,7 @@ test("int8 ranges come from ranges, else calibration, else the batch; outside va
     ],
   );
   const given = quantizeEmbeddings(batch, "int8", { ranges: { min: [-1, 0], max: [1, 40] }, calibration });
-  assert.deepEqual(Array.from(given[0]!), [0, -64]); // ranges win over calibration
+  assert.deepEqual(Array.from(given[0]!), [-1, -65]); // ranges win over calibration
 });
 
 test("float32 returns copies; bytesPerVector matches the README's memory column", () => {
@@ -124,7 +128,6 @@ test("float32 returns copies; bytesPerVector matches the README's memory column"
 
 test("bad precision, ranges and dimensions are typed invalid_option errors naming the field", () => {
   assert.throws(() => parsePrecision("int4"), invalidOption("precision"));
-  assert.throws(() => quantizeEmbeddings([new Float32Array(12)], "binary"), invalidOption("dimensions"));
   const two = [Float32Array.from([0, 1]), Float32Array.from([1, 2])];
   assert.throws(() => quantizeEmbeddings(two, "int8", { ranges: { min: [0], max: [1] } }), invalidOption("ranges.min"));
   assert.throws(
@@ -139,11 +142,8 @@ test("bad precision, ranges and dimensions are typed invalid_option errors namin
     () => quantizeEmbeddings(two, "int8", { ranges: { min: [0, NaN], max: [1, 2] } }),
     invalidOption("ranges.min[1]"),
   );
-  // one vector and no ranges: every dimension's range is empty
-  assert.throws(
-    () => quantizeEmbeddings([Float32Array.from([0, 1])], "uint8"),
-    invalidOption("ranges of the embeddings.min[0]"),
-  );
+  // one vector and no ranges: no range to take (the reference raises too)
+  assert.throws(() => quantizeEmbeddings([Float32Array.from([0, 1])], "uint8"), invalidOption("ranges"));
   assert.throws(
     () => quantizeEmbeddings(two, "int8", { calibration: [Float32Array.from([0, 1, 2])] }),
     invalidOption("calibration"),
@@ -155,6 +155,16 @@ test("bad precision, ranges and dimensions are typed invalid_option errors namin
   assert.throws(
     () => quantizeEmbeddings([Float32Array.from([0, 1]), Float32Array.from([0])], "int8"),
     invalidOption("embeddings[1]"),
+  );
+});
+
+test("binary rows of a dimension that is not a multiple of 8 are padded with 0 bits", () => {
+  const v = Float32Array.from([1, -1, 1, 1, 1, 1, 1, 1, 1, -1, 1, 1]);
+  const [u] = quantizeEmbeddings([v], "ubinary");
+  assert.deepEqual(Array.from(u!), [0b10111111, 0b10110000]);
+  assert.deepEqual(
+    Array.from(unpackSignBits(u!, 12, "ubinary")),
+    Array.from(v, (x) => (x > 0 ? 1 : 0)),
   );
 });
 
@@ -220,7 +230,7 @@ test("quantized search ranks by Hamming, then rescoring with the float query res
     hits.forEach((h, j) => assert.ok(Math.abs(h.score - expected[j]!.score) < 1e-9));
   }
 
-  // int8: with rescoring over the whole corpus the order is the float order of query · int8 values
+  // int8: with rescoring over the whole corpus the order is the order of query · dequantized values
   const ranges = calibrationRanges(corpus);
   const rows = quantizeEmbeddings(corpus, "int8", { ranges });
   const all = quantizedSearch({
@@ -229,8 +239,11 @@ test("quantized search ranks by Hamming, then rescoring with the float query res
     topK: 300,
     rescoreMultiplier: 1,
   });
+  const steps = Array.from(ranges.min, (lo, d) => Math.fround(Math.fround(ranges.max[d]! - lo) / 255));
+  const dequantized = (r: Int8Array): number =>
+    r.reduce((s, q, d) => s + query[d]! * ((q + 128) * steps[d]! + ranges.min[d]!), 0);
   const expectedInt8 = rows
-    .map((r, id) => ({ id, score: floatIntegerDot(query, r) }))
+    .map((r, id) => ({ id, score: dequantized(r) }))
     .sort((x, y) => y.score - x.score || x.id - y.id);
   assert.deepEqual(
     all.map((h) => h.id),
