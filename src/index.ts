@@ -78,3 +78,5 @@ export {
   DEFAULT_RESCORE_MULTIPLIER,
 } from "./search/index.js";
 export type { QuantizedCorpus, QuantizedSearchOptions } from "./search/index.js";
+export type { EmbedOutputOptions, EmbedFloatOptions } from "./embed/text-embedding.js";
+export type { PrecisionOptions } from "./embed/output-precision.js";
