@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { BUILTIN_TASK_NAMES, formatTaskResult, runEvalCommand, type EvalProgress } from "../eval/index.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { checkChunkFlag, chunkOptionsFrom } from "./embed-chunks-command.js";
+import { parsePrecision } from "../pooling/quantize.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
 
 export const EVAL_HELP = `Usage: embedkit eval --model ID --task NAME|all|FILE.json [--task ...] [options]
@@ -22,6 +23,11 @@ Options:
   -t, --task NAME|all|FILE  task to run (repeatable)
       --hybrid bm25         fuse dense retrieval with BM25 (retrieval tasks only)
       --fusion rrf|weighted how --hybrid fuses (default rrf, k 60; weighted: min-max, equal weights)
+      --precision P         retrieval tasks: search the corpus at float32 | int8 | uint8 | binary | ubinary
+                            (int8/uint8 ranges from the corpus; binary by Hamming distance); results
+                            under <model>+<P> (with --rescore: <model>+<P>-rescore<N>)
+      --rescore N           rescore the top 10 from N x 10 candidates with the float32 query
+                            (sentence-transformers' rescore; 4 is its recommended multiplier)
       --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
                             else ./data or ../shared/data when present)
       --output-dir DIR      where result files go (default ./results)
@@ -83,6 +89,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       "batch-size": { type: "string" },
       seed: { type: "string" },
       hybrid: { type: "string" },
+      precision: { type: "string" },
+      rescore: { type: "string" },
       fusion: { type: "string" },
       chunk: { type: "string" },
       "chunk-by": { type: "string" },
@@ -111,6 +119,16 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
     ...(normalize !== undefined ? { normalize } : {}),
     ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
     ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
+    ...(values.precision !== undefined || values.rescore !== undefined
+      ? {
+          precision: {
+            precision: parsePrecision(values.precision, "--precision"),
+            ...(values.rescore !== undefined
+              ? { rescore: true, rescoreMultiplier: intFlag("--rescore", values.rescore) }
+              : {}),
+          },
+        }
+      : {}),
     tasks: values.task,
     ...(dataDir !== undefined ? { dataDir } : {}),
     outputDir: values["output-dir"]!,

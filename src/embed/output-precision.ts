@@ -15,6 +15,8 @@ import {
   type RangesInput,
 } from "../pooling/quantize.js";
 
+export { PRECISIONS, type Precision, type QuantizedRow } from "../pooling/quantize.js";
+
 /** The precision options of one call, as a user gives them. */
 export interface PrecisionOptions {
   /**
