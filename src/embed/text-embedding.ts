@@ -77,10 +77,17 @@ export interface EmbedCallOptions {
 
 /** Options of `embedAll` / `embed` with an output precision (int8, uint8, binary, ubinary); see {@link PrecisionOptions}. */
 export type EmbedOutputOptions<P extends Precision = Precision> = EmbedCallOptions &
-  PrecisionOptions & { readonly precision: P };
+  PrecisionOptions & {
+    /** The output precision; decides the row type. */
+    readonly precision: P;
+  };
 
 /** Options of `embedAll` / `embed` that give float32 vectors (the default). */
-export type EmbedFloatOptions = EmbedCallOptions & PrecisionOptions & { readonly precision?: "float32" };
+export type EmbedFloatOptions = EmbedCallOptions &
+  PrecisionOptions & {
+    /** float32 or omitted: Float32Array rows. */
+    readonly precision?: "float32";
+  };
 
 /** What {@link TextEmbedding.embedDetailed} returns: the vectors, and per text its token count and whether it was truncated. */
 export interface DetailedEmbeddings extends EncodedWindow {}

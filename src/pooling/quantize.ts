@@ -36,13 +36,17 @@ export type QuantizedRow<P extends Precision = Precision> = P extends "float32"
  * dimension d; `min[d] < max[d]`. Kept in float32, as the reference computes them.
  */
 export interface QuantizationRanges {
+  /** The lowest value of each dimension (the start of its 255 steps). */
   readonly min: Float32Array;
+  /** The highest value of each dimension. */
   readonly max: Float32Array;
 }
 
-/** Ranges as a user may give them (plain arrays or typed arrays); checked by {@link checkRanges}. */
+/** Ranges as a user may give them (plain arrays or typed arrays), one value per dimension; checked before use. */
 export interface RangesInput {
+  /** The lowest value of each dimension. */
   readonly min: ArrayLike<number>;
+  /** The highest value of each dimension (at least its min). */
   readonly max: ArrayLike<number>;
 }
 

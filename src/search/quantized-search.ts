@@ -33,17 +33,21 @@ export const DEFAULT_RESCORE_MULTIPLIER = 4;
 
 /** A corpus of vectors stored at one precision (rows as quantizeEmbeddings returns them). */
 export interface QuantizedCorpus<P extends Precision = Precision> {
+  /** The precision every row is stored at. */
   readonly precision: P;
   /** The vectors' dimension before quantization (bits for binary/ubinary). */
   readonly dim: number;
+  /** The stored rows, one per document; hit ids are indices into this list. */
   readonly rows: readonly QuantizedRow<P>[];
   /** The ranges the int8/uint8 rows were quantized with; the query is quantized with them too. */
   readonly ranges?: RangesInput;
 }
 
+/** What {@link quantizedSearch} searches: a float32 query over a quantized corpus, and how many hits. */
 export interface QuantizedSearchOptions {
   /** The query at float32, post-processed like the corpus was before quantization. */
   readonly query: ArrayLike<number>;
+  /** The quantized rows to search. */
   readonly corpus: QuantizedCorpus;
   /** Hits to return. */
   readonly topK: number;
