@@ -90,3 +90,22 @@ export type { IndexRecord } from "./index/index-record.js";
 export type { IndexSettings, IndexChunking, IndexChunkStrategy } from "./index/index-settings.js";
 export type { MetadataFilter, FilterValue } from "./index/metadata-filter.js";
 export type { MetadataValue, MetadataType } from "./index/store/chunk-store.js";
+export {
+  PRECISIONS,
+  quantizeEmbeddings,
+  calibrationRanges,
+  bytesPerVector,
+  packSignBits,
+  unpackSignBits,
+} from "./pooling/quantize.js";
+export type { Precision, QuantizedRow, QuantizationRanges, RangesInput, QuantizeOptions } from "./pooling/quantize.js";
+export {
+  quantizedSearch,
+  hammingDistance,
+  integerDot,
+  floatIntegerDot,
+  DEFAULT_RESCORE_MULTIPLIER,
+} from "./search/index.js";
+export type { QuantizedCorpus, QuantizedSearchOptions } from "./search/index.js";
+export type { EmbedOutputOptions, EmbedFloatOptions } from "./embed/text-embedding.js";
+export type { PrecisionOptions } from "./embed/output-precision.js";

@@ -14,6 +14,9 @@ import { NpyWriter } from "./npy-writer.js";
 import { OutputFile, outputError } from "./output-file.js";
 import { createProgress } from "./progress.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
+import { parsePrecision, type Precision, type QuantizedRow } from "../pooling/quantize.js";
+import type { NpyDtype } from "./npy-writer.js";
+import { readCalibration } from "./read-calibration.js";
 
 export const EMBED_HELP = `Usage: embedkit embed [text ...] [options]
 
@@ -32,6 +35,12 @@ Options:
       --dimensions N       Matryoshka: keep the first N components (renormalized)
       --batch-size N       texts per runtime call (default 64)
       --no-truncate        fail on inputs longer than the model's limit instead of cutting them
+      --precision P        float32 (default) | int8 | uint8 | binary | ubinary, as sentence-transformers'
+                           quantize_embeddings: JSON lines get integer arrays, .npy gets dtype int8 or
+                           uint8 (binary/ubinary: dim/8 packed sign bits per row)
+      --calibration FILE   int8/uint8 (needed there): embeddings whose per-dimension min/max set the
+                           ranges: a float32 .npy (as --output x.npy writes) or JSON lines of arrays
+                           or {"embedding": [...]} objects (as embedkit embed prints)
       --sparse             sparse vectors, one JSON line per text: {"index","id","indices","values"}
                            (default model ${DEFAULT_SPARSE_MODEL}; also chosen by --model bm25 or a
                            SPLADE model id or folder)
@@ -46,20 +55,22 @@ Options:
       --chunk-overlap N    tokens shared with the previous chunk (default 0)
 ${commonModelOptions.help}`;
 
+type Row = QuantizedRow;
+
 interface Sink {
-  write(index: number, rec: InputRecord, v: Float32Array): Promise<void>;
+  write(index: number, rec: InputRecord, v: Row): Promise<void>;
   /** Flushes buffered lines (and writes the .npy shape); the file itself is committed by the caller. */
   finish(): Promise<void>;
 }
 
-function jsonLine(index: number, rec: InputRecord, v: Float32Array): string {
+function jsonLine(index: number, rec: InputRecord, v: Row): string {
   return `${JSON.stringify({ index, ...(rec.id !== undefined ? { id: rec.id } : {}), embedding: Array.from(v) })}\n`;
 }
 
 /** JSON lines or .npy into an OutputFile; lines are buffered into writes of about 1 MiB. */
-async function fileSink(out: OutputFile, npy: boolean, dim: number): Promise<Sink> {
+async function fileSink(out: OutputFile, npy: boolean, dim: number, precision: Precision): Promise<Sink> {
   if (npy) {
-    const w = await NpyWriter.create(out, dim);
+    const w = await NpyWriter.create(out, rowWidth(precision, dim), NPY_DTYPES[precision]);
     return { write: (_i, _r, v) => w.write([v]), finish: () => w.finish() };
   }
   let buffered: string[] = [];
@@ -80,6 +91,18 @@ async function fileSink(out: OutputFile, npy: boolean, dim: number): Promise<Sin
     },
     finish: flush,
   };
+}
+
+const NPY_DTYPES: Record<Precision, NpyDtype> = {
+  float32: "<f4",
+  int8: "|i1",
+  uint8: "|u1",
+  binary: "|i1",
+  ubinary: "|u1",
+};
+
+function rowWidth(precision: Precision, dim: number): number {
+  return precision === "binary" || precision === "ubinary" ? Math.ceil(dim / 8) : dim;
 }
 
 /** JSON lines on stdout, with backpressure; a write error (a full disk behind `>`) fails the next write. */
@@ -150,6 +173,8 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
       "chunk-by": { type: "string" },
       "chunk-size": { type: "string" },
       "chunk-overlap": { type: "string" },
+      precision: { type: "string" },
+      calibration: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -194,6 +219,28 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
   };
   checkChunkFlag(values.chunk);
   const chunkOptions = values.chunk !== undefined ? chunkOptionsFrom(values) : undefined;
+  const precision = values.precision === undefined ? "float32" : parsePrecision(values.precision, "--precision");
+  if (precision !== "float32" && chunkOptions !== undefined) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "--precision applies to whole-text embeddings, not --chunk", {
+      field: "--precision",
+      flag: "--precision",
+    });
+  }
+  if ((precision === "int8" || precision === "uint8") && values.calibration === undefined) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `--precision ${precision} needs --calibration FILE (embeddings whose per-dimension min/max set the ranges; vectors are written as they stream, so the run's own cannot be used)`,
+      { field: "--calibration", flag: "--calibration", precision },
+    );
+  }
+  if (values.calibration !== undefined && precision !== "int8" && precision !== "uint8") {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `--calibration applies to --precision int8 or uint8 only; the precision is ${precision}`,
+      { field: "--calibration", flag: "--calibration", precision },
+    );
+  }
+  const calibration = values.calibration !== undefined ? await readCalibration(values.calibration) : undefined;
   if (positionals.length === 0 && values.input !== undefined) await checkInputPath(values.input);
   const out = values.output !== undefined ? await OutputFile.open(values.output) : undefined;
   let model: TextEmbedding;
@@ -232,8 +279,13 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
   let index = 0;
   let sink: Sink | undefined = toStdout;
   try {
-    sink ??= await fileSink(out!, values.output!.toLowerCase().endsWith(".npy"), model.dim);
-    for await (const batch of model.embed(texts(), prompt ? { promptName: prompt as PromptName } : {})) {
+    sink ??= await fileSink(out!, values.output!.toLowerCase().endsWith(".npy"), model.dim, precision);
+    const call = {
+      ...(prompt ? { promptName: prompt as PromptName } : {}),
+      precision,
+      ...(calibration !== undefined ? { calibration } : {}),
+    };
+    for await (const batch of model.embed(texts(), call)) {
       for (const v of batch) await sink.write(index++, pending.shift()!, v);
       progress.tick(batch.length);
     }

@@ -18,6 +18,7 @@ import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
 import { readPublished, ReportFile } from "./eval-report-file.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { checkChunkFlag, chunkOptionsFrom } from "./embed-chunks-command.js";
+import { parsePrecision } from "../pooling/quantize.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
 
 export const EVAL_HELP = `Usage: embedkit eval --model ID --task NAME|all|FILE.json [--task ...] [options]
@@ -38,6 +39,11 @@ Options:
       --fusion rrf|weighted how --hybrid fuses (default rrf, k 60; weighted: min-max, equal weights)
       --rerank MODEL        rerank the retrieved hits with this cross-encoder (retrieval tasks only)
       --rerank-top N        hits per query the cross-encoder rescores (default 100, at most 1000)
+      --precision P         retrieval tasks: search the corpus at float32 | int8 | uint8 | binary | ubinary
+                            (int8/uint8 ranges from the corpus; binary by Hamming distance); results
+                            under <model>+<P> (with --rescore: <model>+<P>-rescore<N>)
+      --rescore N           rescore the top 10 from N x 10 candidates with the float32 query
+                            (sentence-transformers' rescore; 4 is its recommended multiplier)
       --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
                             else ./data or ../shared/data when present)
       --output-dir DIR      where result files go (default ./results)
@@ -105,6 +111,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       "batch-size": { type: "string" },
       seed: { type: "string" },
       hybrid: { type: "string" },
+      precision: { type: "string" },
+      rescore: { type: "string" },
       fusion: { type: "string" },
       rerank: { type: "string" },
       "rerank-top": { type: "string" },
@@ -158,6 +166,16 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
         ...(normalize !== undefined ? { normalize } : {}),
         ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
         ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
+        ...(values.precision !== undefined || values.rescore !== undefined
+          ? {
+              precision: {
+                precision: parsePrecision(values.precision, "--precision"),
+                ...(values.rescore !== undefined
+                  ? { rescore: true, rescoreMultiplier: intFlag("--rescore", values.rescore) }
+                  : {}),
+              },
+            }
+          : {}),
         ...(values.rerank !== undefined ? { rerank: values.rerank } : {}),
         ...(values["rerank-top"] !== undefined ? { rerankTop: intFlag("--rerank-top", values["rerank-top"]) } : {}),
         tasks,

@@ -31,6 +31,13 @@ import { chunk } from "../chunking/chunk.js";
 import type { Chunk, ChunkOptions, ChunkTokenizer } from "../chunking/chunk-types.js";
 import { chunkTokenizerFor } from "./chunk-tokenizer.js";
 import { embedChunkStream, type ChunkedDocument, type EmbedChunksOptions } from "./embed-chunks.js";
+import type { Precision, QuantizedRow } from "../pooling/quantize.js";
+import {
+  applyPrecision,
+  resolveOutputPrecision,
+  type OutputPrecision,
+  type PrecisionOptions,
+} from "./output-precision.js";
 
 /** Options of {@link TextEmbedding.create}: which model, how to batch and run it, where its files come from. */
 export interface TextEmbeddingOptions extends Partial<BatchingOptions>, RuntimeOptions, LocalModelOverrides {
@@ -67,6 +74,20 @@ export interface EmbedCallOptions {
   /** L2-normalize (default: the model's convention). */
   readonly normalize?: boolean;
 }
+
+/** Options of `embedAll` / `embed` with an output precision (int8, uint8, binary, ubinary); see {@link PrecisionOptions}. */
+export type EmbedOutputOptions<P extends Precision = Precision> = EmbedCallOptions &
+  PrecisionOptions & {
+    /** The output precision; decides the row type. */
+    readonly precision: P;
+  };
+
+/** Options of `embedAll` / `embed` that give float32 vectors (the default). */
+export type EmbedFloatOptions = EmbedCallOptions &
+  PrecisionOptions & {
+    /** float32 or omitted: Float32Array rows. */
+    readonly precision?: "float32";
+  };
 
 /** What {@link TextEmbedding.embedDetailed} returns: the vectors, and per text its token count and whether it was truncated. */
 export interface DetailedEmbeddings extends EncodedWindow {}
@@ -180,18 +201,36 @@ export class TextEmbedding implements Embedder {
    * Streams embeddings: reads `inputs` lazily (any iterable or async iterable of strings), and
    * yields arrays of `batchSize` vectors in input order. Memory stays bounded by the window, so
    * inputs of any length can be streamed. A bad input stops the stream with a typed error after
-   * every vector before it has been yielded.
+   * every vector before it has been yielded. With `precision` int8/uint8, give `ranges` or
+   * `calibration` (ranges from each batch would change from batch to batch); binary/ubinary
+   * need neither. Rows are Int8Array (int8, binary) or Uint8Array (uint8, ubinary).
    */
-  async *embed(inputs: Input, options: EmbedCallOptions = {}): AsyncGenerator<Float32Array[], void, undefined> {
+  embed(inputs: Input, options?: EmbedFloatOptions): AsyncGenerator<Float32Array[], void, undefined>;
+  embed<P extends Precision>(
+    inputs: Input,
+    options: EmbedOutputOptions<P>,
+  ): AsyncGenerator<QuantizedRow<P>[], void, undefined>;
+  async *embed(
+    inputs: Input,
+    options: EmbedCallOptions & PrecisionOptions = {},
+  ): AsyncGenerator<QuantizedRow[], void, undefined> {
+    const output = this.outputPrecision(options, { needsFixedRanges: true });
     for await (const w of this.embedWindows(inputs, options)) {
       const size = options.batchSize ?? this.batching.batchSize;
-      for (let i = 0; i < w.vectors.length; i += size) yield w.vectors.slice(i, i + size);
+      for (let i = 0; i < w.vectors.length; i += size) yield applyPrecision(w.vectors.slice(i, i + size), output);
     }
   }
 
-  /** Embeds all texts and returns the vectors in input order. */
-  async embedAll(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
-    return (await this.embedDetailed(texts, options)).vectors;
+  /**
+   * Embeds all texts and returns the vectors in input order. With `precision`, the rows are
+   * quantized as sentence-transformers' `quantize_embeddings` does (int8/uint8: with `ranges`,
+   * else the min/max of `calibration`, else of this call's own vectors, at least two).
+   */
+  embedAll(texts: readonly string[], options?: EmbedFloatOptions): Promise<Float32Array[]>;
+  embedAll<P extends Precision>(texts: readonly string[], options: EmbedOutputOptions<P>): Promise<QuantizedRow<P>[]>;
+  async embedAll(texts: readonly string[], options: EmbedCallOptions & PrecisionOptions = {}): Promise<QuantizedRow[]> {
+    const output = this.outputPrecision(options, { count: Array.isArray(texts) ? texts.length : undefined });
+    return applyPrecision((await this.embedDetailed(texts, options)).vectors, output);
   }
 
   /** Like embedAll, and also says how many tokens each text had and whether it was truncated. */
@@ -394,6 +433,18 @@ export class TextEmbedding implements Embedder {
   ): Promise<Float32Array | Float32Array[]> {
     if (typeof input === "string") return (await this.embedAll([input], { ...options, promptName }))[0]!;
     return this.embedAll(input, { ...options, promptName });
+  }
+
+  /** Parses a call's precision options against its output dimension, before any work. */
+  private outputPrecision(
+    options: EmbedCallOptions & PrecisionOptions,
+    checks: { needsFixedRanges?: boolean; count?: number | undefined },
+  ): OutputPrecision {
+    const dims = this.callOptions(options).dimensions;
+    return resolveOutputPrecision(options, dims ?? this.spec.dim, {
+      ...checks,
+      truncated: dims !== undefined && dims < this.spec.dim,
+    });
   }
 
   private assertLive(): void {

@@ -24,6 +24,12 @@ import type { EvalTask } from "./tasks/task-types.js";
 import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
 import { HybridRetriever } from "./retrievers/hybrid-retriever.js";
 import type { Retriever } from "./retrievers/retriever.js";
+import {
+  precisionLabel,
+  QuantizedRetriever,
+  type QuantizedRetrieverOptions,
+} from "./retrievers/quantized-retriever.js";
+import { parsePrecision } from "../pooling/quantize.js";
 import type { PairScorer } from "./retrievers/pair-scorer.js";
 import { RerankRetriever } from "./retrievers/rerank-retriever.js";
 import { SparseRetriever } from "./retrievers/sparse-retriever.js";
@@ -85,6 +91,12 @@ export interface EvalCommandOptions {
   readonly chunking?: EmbedChunksOptions;
   /** Called as each task finishes (or is found already done). */
   readonly onResult?: (result: EvalCommandTaskResult) => void;
+  /**
+   * Retrieval tasks: search the corpus at this output precision (int8/uint8 with ranges from the
+   * corpus, binary/ubinary by Hamming distance), optionally rescored with the float32 query.
+   * Results are filed under "<model>+<precision>" or "<model>+<precision>-rescore<multiplier>".
+   */
+  readonly precision?: QuantizedRetrieverOptions;
 }
 
 /** An engine that can switch L2 normalization per call, as TextEmbedding can. */
@@ -303,13 +315,49 @@ function checkHybrid(options: EvalCommandOptions): void {
   }
 }
 
+function checkPrecision(options: EvalCommandOptions): void {
+  const p = options.precision;
+  if (p === undefined) return;
+  parsePrecision(p.precision, "precision");
+  if (options.hybrid !== undefined || BM25_IDS.includes(options.model.toLowerCase())) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      "precision applies to a dense model's own retrieval, not to bm25 or --hybrid",
+      { field: "precision", value: p.precision },
+    );
+  }
+  for (const [field, value] of [
+    ["rescoreMultiplier", p.rescoreMultiplier],
+    ["rescoreTopK", p.rescoreTopK],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `${field} must be a positive integer, got ${JSON.stringify(value)}`,
+        { field, value, min: 1 },
+      );
+    }
+  }
+  if (p.rescore && p.precision === "float32") {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "rescoring applies to a quantized precision, not float32", {
+      field: "rescore",
+      precision: p.precision,
+    });
+  }
+}
+
 export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCommandResult> {
   checkHybrid(given);
   checkRerank(given);
+  checkPrecision(given);
   const isBm25 = BM25_IDS.includes(given.model.toLowerCase());
   const rerankTop = given.rerankTop ?? DEFAULT_RERANK_TOP;
   const firstModel =
-    given.hybrid !== undefined ? `${given.model}+${given.hybrid}-${given.fusion ?? "rrf"}` : given.model;
+    given.precision !== undefined
+      ? `${given.model}+${precisionLabel(given.precision)}`
+      : given.hybrid !== undefined
+        ? `${given.model}+${given.hybrid}-${given.fusion ?? "rrf"}`
+        : given.model;
   const resultModel = given.rerank !== undefined ? `${firstModel}+rerank-${given.rerank}@${rerankTop}` : firstModel;
   const { SparseTextEmbedding } = await import("../sparse/sparse-text-embedding.js");
   const isSparse = !isBm25 && (await SparseTextEmbedding.isSparseModel(given.model));
@@ -360,6 +408,9 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
         : defaultCreateEmbedder(spec, options.embedderOptions));
       if (options.hybrid !== undefined && !(embedder instanceof HybridRetriever)) {
         embedder = new HybridRetriever(embedder as DisposableEmbedder, { method: options.fusion ?? "rrf" });
+      }
+      if (options.precision !== undefined && !(embedder instanceof QuantizedRetriever)) {
+        embedder = new QuantizedRetriever(embedder as DisposableEmbedder, options.precision);
       }
       if (options.rerank !== undefined && !(embedder instanceof RerankRetriever)) {
         const first = embedder as Retriever | DisposableEmbedder;

@@ -12,6 +12,12 @@
  *   normalization and dimensions, so requests with different options share inference calls.
  */
 import { postProcess } from "../embed/encoder.js";
+import {
+  applyPrecision,
+  resolveOutputPrecision,
+  type PrecisionOptions,
+  type QuantizedRow,
+} from "../embed/output-precision.js";
 import type { TextEmbedding } from "../embed/text-embedding.js";
 import type { Batcher } from "../engine/batcher.js";
 import { EmbedkitError, ERROR_CODES, InputTooLongError } from "../errors.js";
@@ -37,6 +43,8 @@ export interface EmbedJob {
   readonly promptName?: PromptName | undefined;
   readonly normalize: boolean;
   readonly dimensions?: number | undefined;
+  /** Output precision (embedkit extension): int8/uint8/binary/ubinary rows instead of float32. */
+  readonly precision?: PrecisionOptions | undefined;
   /** Appended to the over-long error, e.g. how to allow truncation on this route. */
   readonly tooLongHint?: string;
 }
@@ -55,6 +63,18 @@ export interface JobContext {
   readonly signal: AbortSignal;
   readonly permit: Permit;
   readonly timings: Timings;
+}
+
+/** The precision fields of a request body (both APIs), as the engine's options; undefined: float32. */
+export function precisionOf(body: {
+  readonly precision?: PrecisionOptions["precision"] | null | undefined;
+  readonly ranges?: { readonly min: readonly number[]; readonly max: readonly number[] } | null | undefined;
+}): PrecisionOptions | undefined {
+  if (body.precision == null && body.ranges == null) return undefined;
+  return {
+    ...(body.precision != null ? { precision: body.precision } : {}),
+    ...(body.ranges != null ? { ranges: body.ranges } : {}),
+  };
 }
 
 export function clientClosed(): ServerError {
@@ -110,7 +130,8 @@ export function checkIds(ids: readonly number[], field: string, vocabSize: numbe
 }
 
 export interface EmbedOutcome {
-  readonly vectors: Float32Array[];
+  /** Float32Array rows, or Int8Array / Uint8Array rows with a precision. */
+  readonly vectors: QuantizedRow[];
   /** Tokens each input was run with (after truncation, special tokens and prompt included). */
   readonly tokenCounts: number[];
 }
@@ -137,6 +158,11 @@ export class EmbedService {
         { field: "dimensions", value: job.dimensions, max: this.model.spec.dim },
       );
     }
+    const dim = job.dimensions ?? this.model.spec.dim;
+    const output = resolveOutputPrecision(job.precision ?? {}, dim, {
+      count,
+      truncated: dim < this.model.spec.dim,
+    });
     ctx.permit.addInputs(count);
     if (ctx.signal.aborted) {
       this.onDropped(count);
@@ -168,7 +194,8 @@ export class EmbedService {
     ctx.timings.tokens = tokenCounts.reduce((a, b) => a + b, 0);
     if ("texts" in job.inputs) ctx.timings.characters = job.inputs.texts.reduce((a, t) => a + t.length, 0);
     const post = { normalize: job.normalize, dimensions: job.dimensions };
-    return { vectors: result.outputs.map((v) => postProcess(v, this.model.spec, post)), tokenCounts };
+    const vectors = result.outputs.map((v) => postProcess(v, this.model.spec, post));
+    return { vectors: applyPrecision(vectors, output), tokenCounts };
   }
 
   private async encode(job: EmbedJob): Promise<Encoding[]> {

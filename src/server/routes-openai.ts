@@ -13,7 +13,7 @@ import {
   openaiModelList,
   type OpenAIEmbeddingRequest,
 } from "./schemas.js";
-import type { EmbedInputs } from "./embed-service.js";
+import { precisionOf, type EmbedInputs } from "./embed-service.js";
 
 function inputsOf(input: OpenAIEmbeddingRequest["input"]): EmbedInputs {
   if (typeof input === "string") return { texts: [input] };
@@ -24,7 +24,8 @@ function inputsOf(input: OpenAIEmbeddingRequest["input"]): EmbedInputs {
   return { ids: input as number[][] };
 }
 
-function base64(v: Float32Array): string {
+/** The vector's bytes: little-endian float32, or the raw int8/uint8 values with a precision. */
+function base64(v: Float32Array | Int8Array | Uint8Array): string {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
 }
 
@@ -66,10 +67,12 @@ export function openaiRoutes(deps: RouteDeps): Route[] {
             truncationDirection: "right",
             normalize: model.spec.normalize,
             dimensions: body.dimensions ?? undefined,
+            precision: precisionOf(body),
           },
           ctx,
         );
-        const encode = body.encoding_format === "base64" ? base64 : (v: Float32Array) => Array.from(v);
+        const encode =
+          body.encoding_format === "base64" ? base64 : (v: Float32Array | Int8Array | Uint8Array) => Array.from(v);
         const tokens = out.tokenCounts.reduce((a, b) => a + b, 0);
         return {
           json: {

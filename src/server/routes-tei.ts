@@ -4,7 +4,7 @@
  * /decode.
  */
 import type { PromptName, TruncationDirection } from "../types.js";
-import { checkIds, checkTexts } from "./embed-service.js";
+import { checkIds, checkTexts, precisionOf } from "./embed-service.js";
 import { defineRoute, type Route } from "./pipeline.js";
 import type { RouteDeps } from "./route-deps.js";
 import {
@@ -42,6 +42,7 @@ export function teiRoutes(deps: RouteDeps): Route[] {
             promptName: body.prompt_name ?? undefined,
             normalize: body.normalize ?? true,
             dimensions: body.dimensions ?? undefined,
+            precision: precisionOf(body),
             tooLongHint: 'send "truncate": true to cut it',
           },
           ctx,

@@ -4,6 +4,7 @@
  * TEI's optional fields may also be `null`, as its serde structs accept.
  */
 import { z } from "zod";
+import { PRECISIONS } from "../embed/output-precision.js";
 
 const texts = z.union([z.string(), z.array(z.string())], { error: "must be a string or an array of strings" });
 const promptName = z.enum(["query", "passage", "symmetric"]).nullish().describe("The model's prompt to prepend.");
@@ -14,6 +15,19 @@ const dimensions = z
   .nullish()
   .describe("Matryoshka: keep the first N components (renormalized).");
 const tokenId = z.number().int().min(0);
+/** embedkit extension (both APIs): output precision, as sentence-transformers' quantize_embeddings. */
+const precision = z
+  .enum(PRECISIONS)
+  .nullish()
+  .describe(
+    "embedkit extension. Output precision: float32 (default), int8 / uint8 (per-dimension ranges cut into 255 steps), binary / ubinary (sign bits packed 8 per byte, dim/8 values), as sentence-transformers' quantize_embeddings. Vectors come as integer arrays (base64: the raw int8/uint8 bytes).",
+  );
+const ranges = z
+  .object({ min: z.array(z.number()), max: z.array(z.number()) })
+  .nullish()
+  .describe(
+    "embedkit extension, int8/uint8 only: the per-dimension min and max (one value per output dimension). Omitted: taken from this request's own vectors (at least two inputs), so values depend on the batch; send ranges for stable values.",
+  );
 
 export const embedRequest = z
   .object({
@@ -29,6 +43,8 @@ export const embedRequest = z
       .describe("Which end of an over-long input is cut. Default right."),
     prompt_name: promptName,
     dimensions,
+    precision,
+    ranges,
   })
   .meta({ id: "EmbedRequest" });
 
@@ -45,8 +61,10 @@ export const openaiEmbeddingRequest = z
     encoding_format: z
       .enum(["float", "base64"])
       .nullish()
-      .describe("base64: little-endian float32 bytes. Default float."),
+      .describe("base64: little-endian float32 bytes (with `precision`: the raw int8/uint8 bytes). Default float."),
     dimensions,
+    precision,
+    ranges,
     user: z.string().nullish(),
   })
   .meta({ id: "OpenAIEmbeddingRequest" });

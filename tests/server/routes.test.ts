@@ -290,7 +290,9 @@ describe("server routes", { timeout: 120_000 }, () => {
       "dimensions",
       "inputs",
       "normalize",
+      "precision",
       "prompt_name",
+      "ranges",
       "truncate",
       "truncation_direction",
     ]);

@@ -7,6 +7,7 @@ import { loadBanking77 } from "./banking77.js";
 import { loadCranfield } from "./cranfield.js";
 import { loadQmsum } from "./qmsum.js";
 import { loadXquad } from "./xquad.js";
+import { loadXquadRetrieval } from "./xquad-retrieval.js";
 import { loadStsBenchmark } from "./sts-benchmark.js";
 import type { EvalTask } from "./task-types.js";
 
@@ -16,6 +17,7 @@ const LOADERS = {
   Cranfield: (dataDir: string) => loadCranfield(dataDir),
   QMSumChunked: (dataDir: string) => loadQmsum(dataDir),
   XQuADChunked: (dataDir: string) => loadXquad(dataDir),
+  XQuADRetrieval: (dataDir: string) => loadXquadRetrieval(dataDir),
 } as const satisfies Record<string, (dataDir: string) => Promise<EvalTask>>;
 
 export type BuiltinTaskName = keyof typeof LOADERS;
