@@ -57,10 +57,15 @@ export const jobSpecSchema = z.object({
    */
   chunking: z
     .object({
+      /** Late (one forward pass per document, span means) or naive (each chunk embedded alone). */
       strategy: z.enum(["late", "naive"]),
+      /** The boundaries chunks follow (embedChunks' default when absent). */
       by: z.enum(["tokens", "sentences", "paragraphs", "markdown"]).optional(),
+      /** Chunk size in tokens. */
       size: z.number().int().positive().optional(),
+      /** Tokens shared by neighbouring chunks. */
       overlap: z.number().int().nonnegative().optional(),
+      /** The locale of the sentence segmenter. */
       locale: z.string().optional(),
     })
     .optional(),
@@ -69,7 +74,9 @@ export const jobSpecSchema = z.object({
 });
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;
+/** A chunked job's chunking settings, as the job spec records them. */
 export type JobChunking = NonNullable<JobSpec["chunking"]>;
+/** The files sink's format: `jsonl` or `npy` shards. */
 export type SinkFormat = NonNullable<JobSpec["format"]>;
 export type ShardInfo = z.infer<typeof shardSchema>;
 

@@ -28,7 +28,9 @@ export function npyBytes(vectors: readonly Float32Array[], dim: number): Buffer 
 
 /** A `.npy` float32 matrix read back: its shape and its rows. */
 export interface NpyMatrix {
+  /** Number of rows (vectors). */
   readonly rows: number;
+  /** Values per row. */
   readonly dim: number;
   /** Row-major values, `rows * dim` of them. */
   readonly data: Float32Array;

@@ -17,6 +17,7 @@ import type { PgVectorSink, SinkDocument, SinkRow } from "./postgres/pg-vector-s
 export interface SinkRecord {
   /** The document id (a number is stored as its decimal string). */
   readonly id: string | number;
+  /** The document's text (chunked when `chunk` is given). */
   readonly text: string;
   /** A JSON object stored with every chunk, searchable with `filter`. */
   readonly metadata?: Readonly<Record<string, unknown>>;

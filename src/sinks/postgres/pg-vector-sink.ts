@@ -43,21 +43,27 @@ export interface SinkRow {
   readonly id: string;
   /** The document the chunk belongs to; deleting or replacing a document acts on all its rows. */
   readonly docId: string;
+  /** The chunk's index in its document, from 0 (0 for an unchunked document). */
   readonly chunkIndex: number;
+  /** The chunk's (or document's) text. */
   readonly text: string;
   /** UTF-16 offsets of the chunk in its document, when it is a chunk. */
   readonly start?: number;
+  /** End offset (exclusive), with `start`. */
   readonly end?: number;
   /** JSON object, searchable by equality filters. */
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** The document's content hash (ingest skips documents whose hash is unchanged). */
   readonly contentHash?: string;
+  /** The vector, of the sink's dimension. */
   readonly embedding: Float32Array;
 }
 
 /** A document's full set of rows, for {@link PgVectorSink.replaceDocuments}. */
 export interface SinkDocument {
+  /** The document's id; every row must carry it as `docId`. */
   readonly docId: string;
+  /** All of the document's rows (they replace whatever it had). */
   readonly rows: readonly SinkRow[];
 }
 
@@ -73,12 +79,19 @@ export interface PgVectorSearchOptions {
 
 /** A search hit: the stored chunk and its cosine similarity to the query. */
 export interface PgVectorHit {
+  /** The row's id (`doc#chunk` for chunks written by ingest). */
   readonly id: string;
+  /** The document the row belongs to. */
   readonly docId: string;
+  /** The chunk's index in its document. */
   readonly chunkIndex: number;
+  /** The chunk's text. */
   readonly text: string;
+  /** UTF-16 start offset in the document, or null when not a chunk. */
   readonly start: number | null;
+  /** UTF-16 end offset (exclusive), or null. */
   readonly end: number | null;
+  /** The row's metadata object. */
   readonly metadata: Record<string, unknown>;
   /** 1 - cosine distance. */
   readonly score: number;
@@ -190,7 +203,12 @@ export class PgVectorSink {
   }
 
   /** Row and document counts. */
-  async count(): Promise<{ rows: number; documents: number }> {
+  async count(): Promise<{
+    /** Rows (chunks) in the table. */
+    rows: number;
+    /** Distinct documents. */
+    documents: number;
+  }> {
     const [r] = await this.db.query<{ rows: number; documents: number }>(
       `SELECT count(*)::int AS rows, count(DISTINCT doc_id)::int AS documents FROM ${this.tableSql}`,
     );
