@@ -27,6 +27,7 @@ export type {
   EmbeddedChunk,
 } from "./embed/embed-chunks.js";
 export type { MacroWindowSetting } from "./embed/late-chunk.js";
+export type { ChunkSweepOptions, ChunkSweepDocument } from "./embed/late-chunk-sweep.js";
 export type {
   Chunk,
   ChunkBy,

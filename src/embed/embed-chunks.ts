@@ -24,6 +24,7 @@ import {
   windowJobs,
   windowsFor,
   type MacroWindowSetting,
+  type SpecialTemplate,
   type WindowJob,
 } from "./late-chunk.js";
 
@@ -174,6 +175,8 @@ function parseDocument(value: unknown, index: number): { id: string | number; te
 interface Pending {
   readonly id: string | number;
   readonly chunks: ChunkSpan[];
+  /** How many of `chunks` each chunking gave, in order (one entry unless a sweep). */
+  readonly groups: readonly number[];
   vectors: Float32Array[] | undefined;
   readonly acc?: LateAccumulator;
   jobsLeft: number;
@@ -191,6 +194,37 @@ export async function* embedChunkStream(
   const tpl = await specialTemplate(engine);
   const specials = tpl.lead.length + tpl.trail.length;
   const { strategy, chunking, macro } = resolveEmbedChunksOptions(options, engine.maxTokens, specials);
+  for await (const d of chunkStream(engine, ctx, documents, { strategy, chunkings: [chunking], macro, tpl })) {
+    yield { id: d.id, chunks: d.chunks };
+  }
+}
+
+/** What chunkStream yields per document: every chunking's chunks, concatenated in chunking order. */
+export interface ChunkGroups {
+  readonly id: string | number;
+  readonly chunks: EmbeddedChunk[];
+  /** How many of `chunks` each chunking gave. */
+  readonly groups: readonly number[];
+}
+
+/**
+ * The one loop of embedChunks and the late-chunking sweep. Naive takes one chunking; late takes
+ * any number, all pooled from the same forward passes over each document (the spans head takes
+ * arbitrary ranges per row, so every chunking's spans ride on the same windows).
+ */
+export async function* chunkStream(
+  engine: ChunkEngine,
+  ctx: ChunkCallContext,
+  documents: Iterable<unknown> | AsyncIterable<unknown>,
+  plan: {
+    strategy: ChunkStrategy;
+    chunkings: readonly ChunkOptions[];
+    macro: MacroWindowSetting;
+    tpl: SpecialTemplate;
+  },
+): AsyncGenerator<ChunkGroups, void, undefined> {
+  const { strategy, chunkings, macro, tpl } = plan;
+  const chunking = chunkings[0]!;
   if (
     documents === null ||
     typeof documents !== "object" ||
@@ -236,10 +270,14 @@ export async function* embedChunkStream(
       k += b.texts.length;
     }
   };
-  function* done(): Generator<ChunkedDocument> {
+  function* done(): Generator<ChunkGroups> {
     while (pending.length > 0 && pending[0]!.vectors !== undefined) {
       const d = pending.shift()!;
-      yield { id: d.id, chunks: d.chunks.map((c, i) => ({ ...strip(c), vector: d.vectors![i]! })) };
+      yield {
+        id: d.id,
+        chunks: d.chunks.map((c, i) => ({ ...strip(c), vector: d.vectors![i]! })),
+        groups: d.groups,
+      };
     }
   }
 
@@ -252,7 +290,13 @@ export async function* embedChunkStream(
       const field = `documents[${i}]`;
       if (strategy === "naive") {
         const [chunks] = await chunkDocuments([text], chunking, ctx.chunkTokenizer, field);
-        const doc: Pending = { id, chunks: chunks!, vectors: chunks!.length === 0 ? [] : undefined, jobsLeft: 0 };
+        const doc: Pending = {
+          id,
+          chunks: chunks!,
+          groups: [chunks!.length],
+          vectors: chunks!.length === 0 ? [] : undefined,
+          jobsLeft: 0,
+        };
         pending.push(doc);
         if (chunks!.length > 0) naiveQueue.push({ doc, texts: chunks!.map((c) => c.text) });
         queuedTexts += chunks!.length;
@@ -263,14 +307,17 @@ export async function* embedChunkStream(
           maxChunkTokens: LATE_MAX_CHUNK,
           documentTokens: async () => [body.text],
         };
-        const [chunks] = await chunkDocuments([text], chunking, oneOff, field);
-        const acc = new LateAccumulator(chunks!.length);
-        const doc: Pending = { id, chunks: chunks!, vectors: undefined, acc, jobsLeft: 0 };
+        const sets: ChunkSpan[][] = [];
+        for (const c of chunkings) sets.push((await chunkDocuments([text], c, oneOff, field))[0]!);
+        const chunks = sets.flat();
+        const acc = new LateAccumulator(chunks.length);
+        const groups = sets.map((g) => g.length);
+        const doc: Pending = { id, chunks, groups, vectors: undefined, acc, jobsLeft: 0 };
         pending.push(doc);
         // The reference's rule: a chunk holds the text tokens that start inside its character range
         // (two chunks may share a token that several tokens start at, e.g. a CJK character's pieces).
         const idx = new TokenIndex(body.text);
-        const ranges = chunks!.map((c) => [idx.at(c.start), idx.at(c.end)] as const);
+        const ranges = chunks.map((c) => [idx.at(c.start), idx.at(c.end)] as const);
         for (const job of windowJobs(body, ranges, tpl, windowsFor(body, tpl, macro))) {
           doc.jobsLeft++;
           lateQueue.push({ doc, job });
