@@ -111,11 +111,15 @@ function badOption(
   });
 }
 
-/** Checks the options before any document is read; returns the macro-window setting. */
+/**
+ * Checks the options before any document is read; returns the macro-window setting.
+ * `passagePromptTokens`: the tokens the passage prompt adds to a naive chunk (E5's "passage: ").
+ */
 export function resolveEmbedChunksOptions(
   options: EmbedChunksOptions | undefined,
   maxTokens: number,
   specials: number,
+  passagePromptTokens = 0,
 ): { strategy: ChunkStrategy; chunking: ChunkOptions; macro: MacroWindowSetting } {
   if (options !== undefined && (options === null || typeof options !== "object"))
     throw badOption("options", "an object", options);
@@ -123,7 +127,11 @@ export function resolveEmbedChunksOptions(
   if (!STRATEGIES.includes(strategy)) throw badOption("chunking.strategy", `one of ${STRATEGIES.join(", ")}`, strategy);
   // Naive chunks are model inputs, so they fit the window; late chunks take their token states
   // from macro windows, so they may be longer than one.
-  resolveChunkOptions(chunking, strategy === "naive" ? maxTokens - specials : LATE_MAX_CHUNK, "chunking.");
+  resolveChunkOptions(
+    chunking,
+    strategy === "naive" ? maxTokens - specials - passagePromptTokens : LATE_MAX_CHUNK,
+    "chunking.",
+  );
   const window = options?.macroWindow?.window ?? maxTokens;
   if (!Number.isInteger(window) || window > maxTokens) {
     throw badOption("macroWindow.window", `an integer of at most ${maxTokens} (the model's limit)`, window, {
@@ -193,8 +201,21 @@ export async function* embedChunkStream(
 ): AsyncGenerator<ChunkedDocument, void, undefined> {
   const tpl = await specialTemplate(engine);
   const specials = tpl.lead.length + tpl.trail.length;
-  const { strategy, chunking, macro } = resolveEmbedChunksOptions(options, engine.maxTokens, specials);
-  for await (const d of chunkStream(engine, ctx, documents, { strategy, chunkings: [chunking], macro, tpl })) {
+  // A naive chunk is embedded with the passage prompt, so its budget is the window less the prompt's tokens too.
+  const [probe] = await engine.tokenize(["a"], { promptName: "passage" });
+  const promptTokens = probe!.segments.filter((x) => x === -2).length;
+  const { strategy, chunking, macro } = resolveEmbedChunksOptions(options, engine.maxTokens, specials, promptTokens);
+  const naiveCtx: ChunkCallContext =
+    strategy === "naive" && promptTokens > 0
+      ? {
+          ...ctx,
+          chunkTokenizer: {
+            ...ctx.chunkTokenizer,
+            maxChunkTokens: ctx.chunkTokenizer.maxChunkTokens - promptTokens,
+          },
+        }
+      : ctx;
+  for await (const d of chunkStream(engine, naiveCtx, documents, { strategy, chunkings: [chunking], macro, tpl })) {
     yield { id: d.id, chunks: d.chunks };
   }
 }
