@@ -27,6 +27,9 @@ export type {
   EmbeddedChunk,
 } from "./embed/embed-chunks.js";
 export type { MacroWindowSetting } from "./embed/late-chunk.js";
+export type { ChunkSweepOptions, ChunkSweepDocument } from "./embed/late-chunk-sweep.js";
+export { CHUNKING_RECOMMENDATIONS, chunkingRecommendation } from "./models/chunking-recommendation.js";
+export type { ChunkingRecommendation } from "./models/chunking-recommendation.js";
 export type {
   Chunk,
   ChunkBy,

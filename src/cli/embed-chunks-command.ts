@@ -106,6 +106,32 @@ export async function runChunkedEmbed(p: ChunkRunParams): Promise<void> {
 }
 
 /** `--chunk` must be late or naive (checked before the model loads). */
+/**
+ * Flags --chunk cannot be combined with: chunks are dense vectors embedded with the model's
+ * passage prompt, so --prompt would be ignored and --sparse (or a sparse model) has no chunking.
+ */
+export function checkChunkCombination(v: {
+  chunk: string | undefined;
+  prompt: string | undefined;
+  sparse: boolean;
+}): void {
+  if (v.chunk === undefined) return;
+  if (v.prompt !== undefined) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `--prompt cannot be used with --chunk (got --prompt ${v.prompt}): chunks are embedded with the model's passage prompt`,
+      { flag: "--prompt", value: v.prompt, with: "--chunk" },
+    );
+  }
+  if (v.sparse) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      "--sparse (or a sparse model) cannot be used with --chunk: chunking makes dense vectors only",
+      { flag: "--sparse", with: "--chunk" },
+    );
+  }
+}
+
 export function checkChunkFlag(value: string | undefined): void {
   if (value !== undefined && value !== "late" && value !== "naive") {
     throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `--chunk must be late or naive, got ${JSON.stringify(value)}`, {

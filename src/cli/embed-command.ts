@@ -9,7 +9,7 @@ import type { PromptName, Quantization } from "../types.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, type CliContext } from "./common.js";
 import { isSparseModelName } from "../hub/resolve-sparse.js";
 import { DEFAULT_SPARSE_MODEL, embedSparse } from "./embed-sparse.js";
-import { checkChunkFlag, chunkOptionsFrom, runChunkedEmbed } from "./embed-chunks-command.js";
+import { checkChunkCombination, checkChunkFlag, chunkOptionsFrom, runChunkedEmbed } from "./embed-chunks-command.js";
 import { NpyWriter } from "./npy-writer.js";
 import { OutputFile, outputError } from "./output-file.js";
 import { createProgress } from "./progress.js";
@@ -188,6 +188,7 @@ export async function embedCommand(argv: string[], ctx: CliContext): Promise<num
     return 2;
   }
   const sparse = values.sparse || (values.model !== undefined && (await isSparseModelName(values.model)));
+  checkChunkCombination({ chunk: values.chunk, prompt, sparse });
   if (sparse) {
     if (positionals.length === 0 && values.input !== undefined) await checkInputPath(values.input);
     const base = modelOptionsFrom({ ...values, model: values.model ?? DEFAULT_SPARSE_MODEL }, ctx);

@@ -24,6 +24,7 @@ import {
   windowJobs,
   windowsFor,
   type MacroWindowSetting,
+  type SpecialTemplate,
   type WindowJob,
 } from "./late-chunk.js";
 
@@ -110,11 +111,15 @@ function badOption(
   });
 }
 
-/** Checks the options before any document is read; returns the macro-window setting. */
+/**
+ * Checks the options before any document is read; returns the macro-window setting.
+ * `passagePromptTokens`: the tokens the passage prompt adds to a naive chunk (E5's "passage: ").
+ */
 export function resolveEmbedChunksOptions(
   options: EmbedChunksOptions | undefined,
   maxTokens: number,
   specials: number,
+  passagePromptTokens = 0,
 ): { strategy: ChunkStrategy; chunking: ChunkOptions; macro: MacroWindowSetting } {
   if (options !== undefined && (options === null || typeof options !== "object"))
     throw badOption("options", "an object", options);
@@ -122,7 +127,11 @@ export function resolveEmbedChunksOptions(
   if (!STRATEGIES.includes(strategy)) throw badOption("chunking.strategy", `one of ${STRATEGIES.join(", ")}`, strategy);
   // Naive chunks are model inputs, so they fit the window; late chunks take their token states
   // from macro windows, so they may be longer than one.
-  resolveChunkOptions(chunking, strategy === "naive" ? maxTokens - specials : LATE_MAX_CHUNK, "chunking.");
+  resolveChunkOptions(
+    chunking,
+    strategy === "naive" ? maxTokens - specials - passagePromptTokens : LATE_MAX_CHUNK,
+    "chunking.",
+  );
   const window = options?.macroWindow?.window ?? maxTokens;
   if (!Number.isInteger(window) || window > maxTokens) {
     throw badOption("macroWindow.window", `an integer of at most ${maxTokens} (the model's limit)`, window, {
@@ -174,6 +183,8 @@ function parseDocument(value: unknown, index: number): { id: string | number; te
 interface Pending {
   readonly id: string | number;
   readonly chunks: ChunkSpan[];
+  /** How many of `chunks` each chunking gave, in order (one entry unless a sweep). */
+  readonly groups: readonly number[];
   vectors: Float32Array[] | undefined;
   readonly acc?: LateAccumulator;
   jobsLeft: number;
@@ -190,7 +201,51 @@ export async function* embedChunkStream(
 ): AsyncGenerator<ChunkedDocument, void, undefined> {
   const tpl = await specialTemplate(engine);
   const specials = tpl.lead.length + tpl.trail.length;
-  const { strategy, chunking, macro } = resolveEmbedChunksOptions(options, engine.maxTokens, specials);
+  // A naive chunk is embedded with the passage prompt, so its budget is the window less the prompt's tokens too.
+  const [probe] = await engine.tokenize(["a"], { promptName: "passage" });
+  const promptTokens = probe!.segments.filter((x) => x === -2).length;
+  const { strategy, chunking, macro } = resolveEmbedChunksOptions(options, engine.maxTokens, specials, promptTokens);
+  const naiveCtx: ChunkCallContext =
+    strategy === "naive" && promptTokens > 0
+      ? {
+          ...ctx,
+          chunkTokenizer: {
+            ...ctx.chunkTokenizer,
+            maxChunkTokens: ctx.chunkTokenizer.maxChunkTokens - promptTokens,
+          },
+        }
+      : ctx;
+  for await (const d of chunkStream(engine, naiveCtx, documents, { strategy, chunkings: [chunking], macro, tpl })) {
+    yield { id: d.id, chunks: d.chunks };
+  }
+}
+
+/** What chunkStream yields per document: every chunking's chunks, concatenated in chunking order. */
+export interface ChunkGroups {
+  readonly id: string | number;
+  readonly chunks: EmbeddedChunk[];
+  /** How many of `chunks` each chunking gave. */
+  readonly groups: readonly number[];
+}
+
+/**
+ * The one loop of embedChunks and the late-chunking sweep. Naive takes one chunking; late takes
+ * any number, all pooled from the same forward passes over each document (the spans head takes
+ * arbitrary ranges per row, so every chunking's spans ride on the same windows).
+ */
+export async function* chunkStream(
+  engine: ChunkEngine,
+  ctx: ChunkCallContext,
+  documents: Iterable<unknown> | AsyncIterable<unknown>,
+  plan: {
+    strategy: ChunkStrategy;
+    chunkings: readonly ChunkOptions[];
+    macro: MacroWindowSetting;
+    tpl: SpecialTemplate;
+  },
+): AsyncGenerator<ChunkGroups, void, undefined> {
+  const { strategy, chunkings, macro, tpl } = plan;
+  const chunking = chunkings[0]!;
   if (
     documents === null ||
     typeof documents !== "object" ||
@@ -236,10 +291,14 @@ export async function* embedChunkStream(
       k += b.texts.length;
     }
   };
-  function* done(): Generator<ChunkedDocument> {
+  function* done(): Generator<ChunkGroups> {
     while (pending.length > 0 && pending[0]!.vectors !== undefined) {
       const d = pending.shift()!;
-      yield { id: d.id, chunks: d.chunks.map((c, i) => ({ ...strip(c), vector: d.vectors![i]! })) };
+      yield {
+        id: d.id,
+        chunks: d.chunks.map((c, i) => ({ ...strip(c), vector: d.vectors![i]! })),
+        groups: d.groups,
+      };
     }
   }
 
@@ -252,7 +311,13 @@ export async function* embedChunkStream(
       const field = `documents[${i}]`;
       if (strategy === "naive") {
         const [chunks] = await chunkDocuments([text], chunking, ctx.chunkTokenizer, field);
-        const doc: Pending = { id, chunks: chunks!, vectors: chunks!.length === 0 ? [] : undefined, jobsLeft: 0 };
+        const doc: Pending = {
+          id,
+          chunks: chunks!,
+          groups: [chunks!.length],
+          vectors: chunks!.length === 0 ? [] : undefined,
+          jobsLeft: 0,
+        };
         pending.push(doc);
         if (chunks!.length > 0) naiveQueue.push({ doc, texts: chunks!.map((c) => c.text) });
         queuedTexts += chunks!.length;
@@ -263,14 +328,17 @@ export async function* embedChunkStream(
           maxChunkTokens: LATE_MAX_CHUNK,
           documentTokens: async () => [body.text],
         };
-        const [chunks] = await chunkDocuments([text], chunking, oneOff, field);
-        const acc = new LateAccumulator(chunks!.length);
-        const doc: Pending = { id, chunks: chunks!, vectors: undefined, acc, jobsLeft: 0 };
+        const sets: ChunkSpan[][] = [];
+        for (const c of chunkings) sets.push((await chunkDocuments([text], c, oneOff, field))[0]!);
+        const chunks = sets.flat();
+        const acc = new LateAccumulator(chunks.length);
+        const groups = sets.map((g) => g.length);
+        const doc: Pending = { id, chunks, groups, vectors: undefined, acc, jobsLeft: 0 };
         pending.push(doc);
         // The reference's rule: a chunk holds the text tokens that start inside its character range
         // (two chunks may share a token that several tokens start at, e.g. a CJK character's pieces).
         const idx = new TokenIndex(body.text);
-        const ranges = chunks!.map((c) => [idx.at(c.start), idx.at(c.end)] as const);
+        const ranges = chunks.map((c) => [idx.at(c.start), idx.at(c.end)] as const);
         for (const job of windowJobs(body, ranges, tpl, windowsFor(body, tpl, macro))) {
           doc.jobsLeft++;
           lateQueue.push({ doc, job });

@@ -38,6 +38,7 @@ import {
   type OutputPrecision,
   type PrecisionOptions,
 } from "./output-precision.js";
+import { lateChunkSweep, type ChunkSweepDocument, type ChunkSweepOptions } from "./late-chunk-sweep.js";
 
 /** Options of {@link TextEmbedding.create}: which model, how to batch and run it, where its files come from. */
 export interface TextEmbeddingOptions extends Partial<BatchingOptions>, RuntimeOptions, LocalModelOverrides {
@@ -385,6 +386,26 @@ export class TextEmbedding implements Embedder {
     this.assertLive();
     const call = this.callOptions({});
     yield* embedChunkStream(
+      this,
+      { post: call, batchSize: this.batching.batchSize, chunkTokenizer: await this.chunkTokenizer() },
+      documents,
+      options,
+    );
+  }
+
+  /**
+   * Late chunking of the same documents in several chunkings at once (e.g. 64, 128 and 256
+   * tokens): one forward pass per document (window), every chunking's span means pooled from the
+   * same token states. Yields per document `{ id, chunkings }`, `chunkings[k]` being exactly what
+   * `embedChunks` with `chunking: { strategy: "late", ...options.chunkings[k] }` gives.
+   */
+  async *embedChunkSweep(
+    documents: Iterable<unknown> | AsyncIterable<unknown>,
+    options: ChunkSweepOptions,
+  ): AsyncGenerator<ChunkSweepDocument, void, undefined> {
+    this.assertLive();
+    const call = this.callOptions({});
+    yield* lateChunkSweep(
       this,
       { post: call, batchSize: this.batching.batchSize, chunkTokenizer: await this.chunkTokenizer() },
       documents,

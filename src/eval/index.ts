@@ -2,6 +2,7 @@
  * L4: the evaluation harness's public surface.
  */
 export { evaluate, type EvaluateOptions, type EvalProgress } from "./evaluate.js";
+export { evaluateChunkedSweep, type ChunkedSweepOptions, type ChunkSweepEmbedder } from "./evaluate-chunked-sweep.js";
 export { EmbeddingCache, embedTexts, type EmbedOptions } from "./cache.js";
 export { runEvalCommand, resolveTasks, withNormalization } from "./command.js";
 export type {

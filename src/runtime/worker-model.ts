@@ -16,12 +16,31 @@ const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const WORKER_URL = new URL(FROM_SOURCE ? "./onnx-worker.ts" : "./onnx-worker.js", import.meta.url);
 
 /**
+ * The parent's Node flags a worker started from a file can take: `--input-type` (of
+ * `node --input-type=module -e ...`) applies to string input only, and a worker inheriting it
+ * fails to start ("--input-type can only be used with string input").
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (a.startsWith("--input-type=")) continue;
+    if (a === "--input-type") {
+      i++; // its value is the next argument
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/**
  * Built, the worker is onnx-worker.js. Run from the TypeScript sources (tests and scripts under
  * tsx), Node 20 does not pass tsx's module hooks on to worker threads, so the worker first
  * registers them and then imports onnx-worker.ts.
  */
 function newWorker(init: WorkerInit): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init });
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init, execArgv: workerExecArgv(process.execArgv) });
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
   return new Worker(boot, { eval: true, workerData: init });

@@ -131,6 +131,8 @@ test("bad chunk flags and documents: typed errors naming the flag or the line, e
     [["--chunk", "naive", "--chunk-size", "300"], /--chunk-size|chunking\.size.*at most 254/],
     [["--chunk", "late", "--chunk-size", "8", "--chunk-overlap", "8"], /--chunk-overlap|chunking\.overlap/],
     [["--chunk", "late", "--chunk-by", "words"], /--chunk-by|chunking\.by/],
+    [["--chunk", "late", "--prompt", "query"], /--prompt cannot be used with --chunk \(got --prompt query\)/],
+    [["--chunk", "naive", "--sparse"], /--sparse \(or a sparse model\) cannot be used with --chunk/],
   ];
   for (const [flags, message] of cases) {
     const r = await run(["embed", ...MODEL, ...flags, "--input", input, "--output", out]);
