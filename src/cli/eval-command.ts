@@ -13,6 +13,7 @@ import {
   type ReportRun,
   type TaskResult,
 } from "../eval/index.js";
+import { precisionLabel, type QuantizedRetrieverOptions } from "../eval/retrievers/quantized-retriever.js";
 import { DEFAULT_CHUNK_SIZE } from "../chunking/chunk-options.js";
 import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
 import { readPublished, ReportFile } from "./eval-report-file.js";
@@ -41,7 +42,8 @@ Options:
       --rerank-top N        hits per query the cross-encoder rescores (default 100, at most 1000)
       --precision P         retrieval tasks: search the corpus at float32 | int8 | uint8 | binary | ubinary
                             (int8/uint8 ranges from the corpus; binary by Hamming distance); results
-                            under <model>+<P> (with --rescore: <model>+<P>-rescore<N>)
+                            under <model>+<P> (with --rescore: <model>+<P>-rescore<N>); repeatable:
+                            a precision sweep (--rescore then applies to the quantized ones)
       --rescore N           rescore the top 10 from N x 10 candidates with the float32 query
                             (sentence-transformers' rescore; 4 is its recommended multiplier)
       --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
@@ -111,7 +113,7 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       "batch-size": { type: "string" },
       seed: { type: "string" },
       hybrid: { type: "string" },
-      precision: { type: "string" },
+      precision: { type: "string", multiple: true },
       rescore: { type: "string" },
       fusion: { type: "string" },
       rerank: { type: "string" },
@@ -136,7 +138,8 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
   const strategies = values.chunk ?? ["late"];
   strategies.forEach(checkChunkFlag);
   const sizes: (string | undefined)[] = values["chunk-size"] ?? [undefined];
-  const sweep = strategies.flatMap((chunk) =>
+  const precisions: (string | undefined)[] = values.precision ?? [undefined];
+  const chunkSweep = strategies.flatMap((chunk) =>
     sizes.map((size) =>
       chunkOptionsFrom({
         chunk,
@@ -145,6 +148,13 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
         "chunk-overlap": values["chunk-overlap"],
       }),
     ),
+  );
+  const sweep = precisions.flatMap((p) =>
+    chunkSweep.map((chunking, ci) => ({
+      chunking,
+      precision: precisionFlag(p, values.rescore, precisions.length),
+      firstOfPrecision: ci === 0,
+    })),
   );
   const model = modelOptionsFrom(values, ctx);
   const store = storeFrom(values, ctx);
@@ -156,9 +166,9 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
   const runs: ReportRun[] = [];
   let count = 0;
   try {
-    for (const [i, chunking] of sweep.entries()) {
-      // Later sweep configurations only change chunked tasks: the others ran in the first one.
-      const tasks = i === 0 ? values.task : chunkedTaskSpecs(values.task);
+    for (const { chunking, precision, firstOfPrecision } of sweep) {
+      // Later chunking configurations only change chunked tasks: the others ran in the first one.
+      const tasks = firstOfPrecision ? values.task : chunkedTaskSpecs(values.task);
       if (tasks.length === 0) continue;
       const { results } = await runEvalCommand({
         model: model.model!,
@@ -166,16 +176,7 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
         ...(normalize !== undefined ? { normalize } : {}),
         ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
         ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
-        ...(values.precision !== undefined || values.rescore !== undefined
-          ? {
-              precision: {
-                precision: parsePrecision(values.precision, "--precision"),
-                ...(values.rescore !== undefined
-                  ? { rescore: true, rescoreMultiplier: intFlag("--rescore", values.rescore) }
-                  : {}),
-              },
-            }
-          : {}),
+        ...(precision !== undefined ? { precision } : {}),
         ...(values.rerank !== undefined ? { rerank: values.rerank } : {}),
         ...(values["rerank-top"] !== undefined ? { rerankTop: intFlag("--rerank-top", values["rerank-top"]) } : {}),
         tasks,
@@ -200,7 +201,14 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
         },
       });
       count += results.length;
-      runs.push(...results.map((r) => ({ result: r.result, params: reportParams(r.result, chunking) })));
+      runs.push(
+        ...results.map((r) => ({
+          // A precision run's result is filed under <model>+<precision>; the report groups it with
+          // the model's other precisions (precision becomes a parameter of the sweep).
+          result: precision !== undefined ? { ...r.result, model_name: model.model! } : r.result,
+          params: reportParams(r.result, chunking, precision),
+        })),
+      );
     }
   } catch (e) {
     await report?.abandon();
@@ -224,8 +232,13 @@ function chunkedTaskSpecs(specs: readonly string[]): string[] {
 }
 
 /** What a result was run with, as the report's sweep parameters. */
-function reportParams(result: TaskResult, o: EmbedChunksOptions): Record<string, string | number> {
+function reportParams(
+  result: TaskResult,
+  o: EmbedChunksOptions,
+  precision: QuantizedRetrieverOptions | undefined,
+): Record<string, string | number> {
   const params: Record<string, string | number> = result.quantization ? { quantization: result.quantization } : {};
+  if (precision !== undefined) params.precision = precisionLabel(precision);
   if (result.task_type !== "chunked-retrieval") return params;
   const c = o.chunking ?? {};
   return {
@@ -234,5 +247,23 @@ function reportParams(result: TaskResult, o: EmbedChunksOptions): Record<string,
     "chunk-by": c.by ?? "sentences",
     "chunk-size": c.size ?? DEFAULT_CHUNK_SIZE,
     "chunk-overlap": c.overlap ?? 0,
+  };
+}
+
+/**
+ * One configuration of `--precision` (and `--rescore`). In a sweep of several precisions,
+ * `--rescore` applies to the quantized ones (float32 has nothing to rescore).
+ */
+function precisionFlag(
+  p: string | undefined,
+  rescore: string | undefined,
+  count: number,
+): QuantizedRetrieverOptions | undefined {
+  if (p === undefined && rescore === undefined) return undefined;
+  const precision = parsePrecision(p, "--precision");
+  const rescoreIt = rescore !== undefined && !(count > 1 && precision === "float32");
+  return {
+    precision,
+    ...(rescoreIt ? { rescore: true, rescoreMultiplier: intFlag("--rescore", rescore) } : {}),
   };
 }

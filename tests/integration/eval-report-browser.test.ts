@@ -95,6 +95,35 @@ describe("eval --report", { timeout: 600_000 }, () => {
     assert.ok(count(0xd62728) > 20, "the second series' colour is drawn");
   });
 
+  test("a precision sweep: one SVG series with a point per precision, in the order given", async () => {
+    const out = join(dir, "precision");
+    const report = join(dir, "precision.html");
+    const r = await run([
+      "eval",
+      ...["-m", TEST_MODELS.miniLM, "-q", "int8", "--task", "XQuADRetrieval"],
+      ...["--precision", "float32", "--precision", "int8", "--precision", "binary", "--rescore", "4"],
+      ...["--data-dir", data, "--output-dir", out, "--embedding-cache", join(dir, "cache"), "--report", report],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /report \(3 results\) ->/);
+    const dom = await dumpDom(report);
+    // Each row's score is its result file's (filed under <model>+<precision>).
+    const scores = cells(dom, "score");
+    assert.equal(scores.length, 3);
+    for (const [i, label] of ["float32", "int8-rescore4", "binary-rescore4"].entries()) {
+      const result = await readResult(resultFilePath(out, `${TEST_MODELS.miniLM}+${label}`, "XQuADRetrieval"));
+      assert.equal(scores[i], (mainScore(result) * 100).toFixed(2), label);
+    }
+    const svgs = dom.match(/<svg[^>]*class="sweep-plot"[^>]*>/g) ?? [];
+    assert.equal(svgs.length, 1);
+    assert.match(svgs[0]!, /data-param="precision"/);
+    const series = [...dom.matchAll(/<path class="series" data-series="([^"]*)" d="([^"]+)"/g)];
+    assert.equal(series.length, 1, "one line: only the precision varies");
+    assert.equal(series[0]![2]!.split(/ (?=[ML])/).length, 3, "a point per precision");
+    const ticks = [...dom.matchAll(/<text [^>]*text-anchor="middle" font-size="11">([^<]+)<\/text>/g)].map((m) => m[1]);
+    assert.deepEqual(ticks, ["float32", "int8-rescore4", "binary-rescore4"]);
+  });
+
   test("BM25 on Cranfield: markdown and HTML reports of one task, no plot", async () => {
     const out = join(dir, "bm25");
     const md = join(dir, "bm25.md");
