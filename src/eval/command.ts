@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { getModelSpec, isModelId } from "../models/registry.js";
+import { bm25ModelId, getModelSpec, isModelId } from "../models/registry.js";
 import type { ModelSpec } from "../models/spec.js";
 import type { TextEmbeddingOptions } from "../index.js";
 import type { Embedder, PromptName } from "../types.js";
@@ -225,8 +225,6 @@ function publishedNormalize(model: string): boolean | undefined {
   return isModelId(model) ? (getModelSpec(model) as ModelSpec).mtebNormalize : undefined;
 }
 
-const BM25_IDS = ["bm25", "qdrant/bm25"];
-
 /** A cross-encoder as a pair scorer: STS tasks score each pair with the model itself. */
 async function createPairScorer(spec: EmbedderSpec): Promise<PairScorer> {
   // Loaded on demand, so that importing this module does not load the runtime.
@@ -304,7 +302,7 @@ function checkHybrid(options: EvalCommandOptions): void {
       { field: "fusion", value: options.fusion },
     );
   }
-  if (options.hybrid !== undefined && BM25_IDS.includes(options.model.toLowerCase())) {
+  if (options.hybrid !== undefined && bm25ModelId(options.model) !== undefined) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
       "hybrid fuses a dense model with bm25; --model is bm25 already",
@@ -319,7 +317,7 @@ function checkPrecision(options: EvalCommandOptions): void {
   const p = options.precision;
   if (p === undefined) return;
   parsePrecision(p.precision, "precision");
-  if (options.hybrid !== undefined || BM25_IDS.includes(options.model.toLowerCase())) {
+  if (options.hybrid !== undefined || bm25ModelId(options.model) !== undefined) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
       "precision applies to a dense model's own retrieval, not to bm25 or --hybrid",
@@ -350,7 +348,7 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
   checkHybrid(given);
   checkRerank(given);
   checkPrecision(given);
-  const isBm25 = BM25_IDS.includes(given.model.toLowerCase());
+  const isBm25 = bm25ModelId(given.model) !== undefined;
   const rerankTop = given.rerankTop ?? DEFAULT_RERANK_TOP;
   const firstModel =
     given.precision !== undefined
