@@ -5,6 +5,7 @@
  * RSS is its own. The document repeats the golden medium-en text up to --chars characters.
  *
  *   npx tsx bench/late-chunking.ts [--chars 10000000] [--model ID] [--quantization int8] [--size 256]
+ *     [--configs 0,2]   (only these rows: 0 naive, 1 late overlap 0, 2 late default, 3 late W/2)
  */
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     quantization: { type: "string", default: "int8" },
     size: { type: "string", default: "128" },
     run: { type: "string" },
+    configs: { type: "string" },
   },
 });
 const chars = Number(values.chars);
@@ -80,7 +82,9 @@ if (values.run !== undefined) {
     `${values.model} ${values.quantization}, ${chars.toLocaleString("en")} characters, chunks of ${size} tokens`,
   );
   console.log("configuration                  chunks  doc tokens  seconds  tokens/s  peak RSS MiB");
+  const only = values.configs?.split(",").map(Number);
   for (const [i, c] of CONFIGS.entries()) {
+    if (only !== undefined && !only.includes(i)) continue;
     const r = await new Promise<{ chunks: number; tokens: number; seconds: number; peakRssMiB: number }>(
       (resolve, reject) => {
         const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), "--run", String(i)], {
