@@ -5,9 +5,16 @@ export { TextEmbedding } from "./embed/text-embedding.js";
 export type { TextEmbeddingOptions, EmbedCallOptions, DetailedEmbeddings } from "./embed/text-embedding.js";
 export { EmbedkitError, ERROR_CODES, InputTooLongError, isEmbedkitError } from "./errors.js";
 export type { ErrorCode, InputTooLongDetails } from "./errors.js";
-export { MODELS, MODEL_IDS, DEFAULT_MODEL, getModelSpec, isModelId } from "./models/registry.js";
+export {
+  MODELS,
+  MODEL_IDS,
+  DEFAULT_MODEL,
+  getModelSpec,
+  isModelId,
+  chunkingRecommendation,
+} from "./models/registry.js";
 export type { ModelId } from "./models/registry.js";
-export type { ModelSpec, ModelFile, ModelPrompts } from "./models/spec.js";
+export type { ModelSpec, ModelFile, ModelPrompts, ChunkingRecommendation } from "./models/spec.js";
 export type { Embedder, Pooling, PromptName, Quantization, SparseVector, TruncationDirection } from "./types.js";
 export type { HeadRow, OutputHead, ScoreActivation, TokenSpan, TokenStates } from "./pooling/head-types.js";
 export { cosineSimilarity } from "./pooling/normalize.js";
@@ -28,8 +35,6 @@ export type {
 } from "./embed/embed-chunks.js";
 export type { MacroWindowSetting } from "./embed/late-chunk.js";
 export type { ChunkSweepOptions, ChunkSweepDocument } from "./embed/late-chunk-sweep.js";
-export { CHUNKING_RECOMMENDATIONS, chunkingRecommendation } from "./models/chunking-recommendation.js";
-export type { ChunkingRecommendation } from "./models/chunking-recommendation.js";
 export type {
   Chunk,
   ChunkBy,

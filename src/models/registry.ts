@@ -16,6 +16,7 @@ import { NOMIC_MODELS } from "./catalog/nomic.js";
 import { RERANK_CATALOG } from "./catalog/rerank.js";
 import { SPARSE_CATALOG } from "./catalog/sparse.js";
 import type {
+  ChunkingRecommendation,
   Bm25ModelSpec,
   EmbedModelSpec,
   ModelSpec,
@@ -111,6 +112,14 @@ export function wrongTask(id: string, task: "embed" | "rerank", useClass: string
     `model "${id}" is ${what}, not ${task === "rerank" ? "an embedding model" : "a reranker"}; load it with ${useClass}`,
     { model: id, task, use: useClass },
   );
+}
+
+/**
+ * The measured chunking recommendation of a registry model (its record's `chunking`), or undefined
+ * when none was measured or the id is not an embedding model in the registry.
+ */
+export function chunkingRecommendation(modelId: string): ChunkingRecommendation | undefined {
+  return isModelId(modelId) ? (MODELS[modelId] as EmbedModelSpec).chunking : undefined;
 }
 
 /** The BM25 id `model` names (case-insensitive), if any. */

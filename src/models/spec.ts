@@ -39,6 +39,23 @@ export interface ModelPrompts {
 /** What a model is for: dense vectors, sparse vectors, or scoring pairs (a cross-encoder). */
 export type ModelTask = "embed" | "sparse" | "rerank";
 
+/**
+ * A measured chunking choice for one model, from the chunked-retrieval sweep
+ * (bench/chunked-retrieval-sweep.ts; the README's "Naive vs late chunking" table). Chunk-level
+ * nDCG@10 is compared within one chunk size (naive vs late), since larger chunks make fewer,
+ * easier candidates.
+ */
+export interface ChunkingRecommendation {
+  /** "late": one pass per document, span means; "naive": each chunk embedded alone. */
+  readonly strategy: "late" | "naive";
+  /** Splitter of the recommended configuration. */
+  readonly by: "tokens" | "sentences";
+  /** Most tokens per chunk. */
+  readonly size: number;
+  /** The measurement behind it, in one line. */
+  readonly evidence: string;
+}
+
 /** Everything embedkit needs to know about a model: one record of the registry (or read from a local folder). */
 export interface ModelSpec {
   /** The task tag: registry records carry it (a spec read from a local folder may not). */
@@ -70,6 +87,8 @@ export interface ModelSpec {
   readonly mtebNormalize?: boolean;
   /** Matryoshka dimensions the model was trained for (truncate, then renormalize). */
   readonly matryoshkaDims?: readonly number[];
+  /** How to chunk long documents for this model, where measured (registry records only). */
+  readonly chunking?: ChunkingRecommendation;
   /** Files: the tokenizer and one ONNX file per available quantization. fp32 is required. */
   readonly files: {
     /** `tokenizer.json`. */

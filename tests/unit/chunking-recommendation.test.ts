@@ -1,19 +1,18 @@
 /**
- * The per-model chunking recommendations (src/models/chunking-recommendation.ts): each is keyed by
- * a registry id and is a configuration embedChunks accepts for that model (a naive size within
- * the window less the special tokens); unknown ids have none.
+ * The per-model chunking recommendations (the `chunking` field of registry records): each is a
+ * configuration embedChunks accepts for that model (a naive size within the window less the
+ * special tokens); ids without a record, or not embedding models, have none.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CHUNKING_RECOMMENDATIONS, chunkingRecommendation } from "../../src/models/chunking-recommendation.js";
-import { getModelSpec, isModelId } from "../../src/models/registry.js";
+import { chunkingRecommendation, getModelSpec, MODEL_IDS } from "../../src/models/registry.js";
 
-test("every recommendation names a registry model and fits its window", () => {
-  const ids = Object.keys(CHUNKING_RECOMMENDATIONS);
+test("every recommendation is a registry record's and fits its window", () => {
+  const ids = MODEL_IDS.filter((id) => getModelSpec(id).chunking !== undefined);
   assert.ok(ids.length >= 3);
   for (const id of ids) {
-    assert.ok(isModelId(id), id);
     const r = chunkingRecommendation(id)!;
+    assert.equal(r, getModelSpec(id).chunking);
     assert.ok(["late", "naive"].includes(r.strategy));
     assert.ok(["tokens", "sentences"].includes(r.by));
     assert.ok(Number.isInteger(r.size) && r.size > 0);
@@ -21,4 +20,5 @@ test("every recommendation names a registry model and fits its window", () => {
     assert.ok(r.evidence.length > 20);
   }
   assert.equal(chunkingRecommendation("no/such-model"), undefined);
+  assert.equal(chunkingRecommendation("embedkit-test/stsb-minilm-l6-cross-encoder"), undefined);
 });
