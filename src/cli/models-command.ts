@@ -116,6 +116,10 @@ function infoLines(spec: RegistryRecord): string[] {
       `prompts: query ${JSON.stringify(p.query)}, passage ${JSON.stringify(p.passage)}, symmetric ${JSON.stringify(p.symmetric)}`,
     );
     if (spec.matryoshkaDims) lines.push(`matryoshka dims: ${spec.matryoshkaDims.join(", ")}`);
+    if (spec.chunking) {
+      const c = spec.chunking;
+      lines.push(`chunking (measured): --chunk ${c.strategy} --chunk-by ${c.by} --chunk-size ${c.size}; ${c.evidence}`);
+    }
   } else if (spec.task === "sparse") {
     lines.push(
       `task sparse (splade): max tokens ${spec.maxTokens}, vocabulary ${spec.vocabSize}, queries ${spec.queryEncoder === "idf" ? "weighted by idf.json (doc-only)" : "run through the model"}; load it with SparseTextEmbedding`,

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { REGISTRY, REGISTRY_IDS } from "../../src/models/registry.js";
+import { getModelSpec, REGISTRY, REGISTRY_IDS } from "../../src/models/registry.js";
 import { run } from "../helpers/run-cli.js";
 
 interface Row {
@@ -108,7 +108,21 @@ describe("embedkit models list / info, every task", () => {
     assert.equal(info.activation, "sigmoid");
     assert.deepEqual(info.cached.quantizations, ["fp32"]);
     const dense = await run(["models", "info", "intfloat/e5-small-v2", "--json"]);
-    assert.equal((JSON.parse(dense.stdout) as { task: string }).task, "embed");
+    const denseInfo = JSON.parse(dense.stdout) as { task: string; chunking?: { strategy: string; size: number } };
+    assert.equal(denseInfo.task, "embed");
+    assert.deepEqual(
+      { strategy: denseInfo.chunking?.strategy, size: denseInfo.chunking?.size },
+      {
+        strategy: getModelSpec("intfloat/e5-small-v2").chunking?.strategy,
+        size: getModelSpec("intfloat/e5-small-v2").chunking?.size,
+      },
+    );
+    const text = await run(["models", "info", "intfloat/e5-small-v2"]);
+    const c = getModelSpec("intfloat/e5-small-v2").chunking!;
+    assert.ok(
+      text.stdout.includes(`chunking (measured): --chunk ${c.strategy} --chunk-by ${c.by} --chunk-size ${c.size}`),
+      text.stdout,
+    );
   });
 
   test("bad input: an unknown --task names the flag, the allowed tasks and the value; an unknown id suggests", async () => {
