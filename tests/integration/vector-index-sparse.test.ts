@@ -21,6 +21,7 @@ import { Bm25Index } from "../../src/sparse/bm25-index.js";
 import { sparseDot } from "../../src/sparse/sparse-vector.js";
 import { SparseTextEmbedding } from "../../src/sparse/sparse-text-embedding.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { openTestCrossEncoder } from "../helpers/cross-encoder.js";
 
 const CHUNKING = { strategy: "naive", by: "sentences", size: 20 } as const;
 
@@ -190,6 +191,30 @@ describe("VectorIndex sparse and hybrid", () => {
         rrf,
         "hybrid is the default on a sparse index",
       );
+    }
+  });
+
+  test("rerank comes after fusion: the fused top N reordered by the cross-encoder, first-stage scores kept", async () => {
+    const ce = await openTestCrossEncoder();
+    try {
+      const q = QUERIES[1]!;
+      for (const mode of ["hybrid", "sparse"] as const) {
+        const first = await bm25.search(q, { mode, topK: 4 });
+        const hits = await bm25.search(q, { mode, topK: 2, rerank: { model: ce, topN: 4 } });
+        const ref = await ce.rerank(
+          q,
+          first.map((h) => h.text),
+          { topK: 2 },
+        );
+        const scoreOf = (h: IndexHit) => (mode === "sparse" ? { sparseScore: h.score } : {});
+        assert.deepEqual(
+          hits,
+          ref.map((r) => ({ ...first[r.index]!, score: r.score, ...scoreOf(first[r.index]!) })),
+          mode,
+        );
+      }
+    } finally {
+      await ce.dispose();
     }
   });
 
