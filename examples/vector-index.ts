@@ -1,7 +1,8 @@
 /**
  * The README's "Vector index" quick start, run in CI: a VectorIndex in a temporary folder (add,
  * a re-run that changes nothing, search with a metadata filter, info), then the same folder
- * through the CLI (`embedkit search`, `embedkit index info`).
+ * through the CLI (`embedkit search`, `embedkit index info`); then an index with BM25 vectors:
+ * hybrid search (dense and BM25 fused) and BM25 alone from the CLI.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -38,4 +39,24 @@ for (const args of [
   process.stdout.write(r.stdout);
   if (args[0] === "search" && !r.stdout.startsWith("doc-2\t")) throw new Error("doc-2 should be the hit");
 }
+
+// Sparse vectors too: BM25 term counts per chunk, hybrid search (the default with sparse).
+const hybridDir = join(dir, "hybrid");
+const kb = await VectorIndex.open(hybridDir, { model: "BAAI/bge-small-en-v1.5", sparse: "bm25" });
+await kb.add(records);
+const fused = await kb.search("rotate the API keys", { topK: 2, filter: { lang: "en" }, hybrid: true });
+for (const h of fused)
+  console.log(
+    h.id,
+    h.score.toFixed(4),
+    `dense ${h.denseScore?.toFixed(3) ?? "-"}`,
+    `bm25 ${h.sparseScore?.toFixed(3) ?? "-"}`,
+  );
+if (fused[0]?.id !== "doc-1") throw new Error("the key-rotation record should rank first");
+await kb.close();
+const r = spawnSync(process.execPath, [bin, "search", hybridDir, "nightly backups", "--mode", "sparse", "--top", "1"], {
+  encoding: "utf8",
+});
+if (r.status !== 0 || !r.stdout.startsWith("doc-2\t")) throw new Error(`embedkit search --mode sparse: ${r.stderr}`);
+process.stdout.write(r.stdout);
 await rm(dir, { recursive: true, force: true });

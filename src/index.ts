@@ -95,7 +95,8 @@ export type {
   IndexInfo,
 } from "./index/vector-index.js";
 export type { IndexRecord } from "./index/index-record.js";
-export type { IndexSettings, IndexChunking, IndexChunkStrategy } from "./index/index-settings.js";
+export type { IndexSettings, IndexChunking, IndexChunkStrategy, IndexSparse } from "./index/index-settings.js";
+export { SEARCH_MODES, type SearchMode } from "./index/search-mode.js";
 export type { MetadataFilter, FilterValue } from "./index/metadata-filter.js";
 export type { MetadataValue, MetadataType } from "./index/store/chunk-store.js";
 export {

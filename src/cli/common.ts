@@ -83,4 +83,8 @@ export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   "chunking.by": "--chunk-by",
   "chunking.size": "--chunk-size",
   "chunking.overlap": "--chunk-overlap",
+  sparse: "--sparse",
+  mode: "--mode",
+  fusion: "--fusion",
+  candidates: "--candidates",
 };

@@ -1,5 +1,5 @@
 /**
- * L7: `embedkit index add DIR --input docs.jsonl [--chunk late|naive|none]`, `embedkit index
+ * L7: `embedkit index add DIR --input docs.jsonl [--chunk late|naive|none] [--sparse bm25|MODEL]`, `embedkit index
  * info DIR` and `embedkit index rm DIR --id ID`: the vector index in a folder (see VectorIndex).
  * Records are JSON lines `{"id", "text", "metadata"?}` (or a JSON array), from --input or stdin;
  * a bad record stops the ingest with its line named, after every record before it was stored.
@@ -27,12 +27,14 @@ the same ingest again changes nothing.
       --chunk-by KIND      tokens | sentences | paragraphs | markdown (default sentences)
       --chunk-size N       most tokens per chunk (default 256)
       --chunk-overlap N    tokens shared with the previous chunk (default 0)
+      --sparse KIND        also store each chunk's sparse vector, for sparse and hybrid search: none (default),
+                           bm25, or a SPLADE model id or folder (fixed when DIR is created)
       --batch-size N       records per commit (default 32)
       --progress           a line on stderr after each commit
       --text-field NAME    JSON field holding the text (default "text")
       --id-field NAME      JSON field holding the id (default "id")
 ${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's model, or ${DEFAULT_MODEL} for a new index;`)}
-info: the model, record and chunk counts, metadata fields and size on disk (--json: one JSON object).
+info: the model, sparse side, record and chunk counts, metadata fields and size on disk (--json: one JSON object).
 rm: deletes the records with these ids (all their chunks).
 `;
 
@@ -134,6 +136,7 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
       "chunk-by": { type: "string" },
       "chunk-size": { type: "string" },
       "chunk-overlap": { type: "string" },
+      sparse: { type: "string" },
       "batch-size": { type: "string" },
       progress: { type: "boolean" },
       "text-field": { type: "string" },
@@ -153,6 +156,7 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
   const index = await VectorIndex.open(dir, {
     ...(await indexOpenOptions(dir, values, ctx)),
     ...(chunking !== undefined ? { chunking } : {}),
+    ...(values.sparse !== undefined ? { sparse: values.sparse } : {}),
   });
   try {
     const current = { where: "" };
@@ -218,6 +222,7 @@ async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
       [
         `path:        ${info.path}`,
         `model:       ${info.model} (${info.dimension} dimensions${info.normalize ? ", normalized" : ""})`,
+        `sparse:      ${info.sparse === "none" ? "none (dense search only)" : info.sparse === "bm25" ? "bm25 (term counts per chunk; k1 1.2, b 0.75 over the stored chunks)" : `${info.sparse} (SPLADE)`}`,
         `chunking:    ${c.strategy}${c.by ? ` by ${c.by}` : ""}${c.size ? `, size ${c.size}` : ""}${c.overlap ? `, overlap ${c.overlap}` : ""}`,
         `records:     ${info.records}`,
         `chunks:      ${info.chunks}`,

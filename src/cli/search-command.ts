@@ -1,10 +1,14 @@
 /**
- * L7: `embedkit search DIR "question" [--top N] [--filter JSON] [--json]`: the nearest chunks of
- * the vector index in DIR, one hit per line (`id<TAB>score<TAB>chunk text`), or JSON lines.
+ * L7: `embedkit search DIR "question" [--top N] [--filter JSON] [--mode dense|sparse|hybrid]
+ * [--json]`: the best chunks of the vector index in DIR, one hit per line
+ * (`id<TAB>score<TAB>chunk text`), or JSON lines.
  */
 import { parseArgs } from "node:util";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { VectorIndex } from "../index/vector-index.js";
+import { MAX_TOP_K, VectorIndex, type SearchOptions } from "../index/vector-index.js";
+import { parseSearchPlan, type SearchMode } from "../index/search-mode.js";
+import { readSettings } from "../index/index-settings.js";
+import type { FusionMethod } from "../search/fuse.js";
 import type { MetadataFilter } from "../index/metadata-filter.js";
 import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
@@ -14,14 +18,20 @@ import { indexOpenOptions, requireIndex } from "./index-command.js";
 export const SEARCH_HELP = `Usage: embedkit search DIR QUERY [options]
 
 Searches the vector index in folder DIR (see \`embedkit index add\`); prints one hit per line:
-the record's id, the score (cosine similarity) and the chunk's text, best first.
+the record's id, the score and the chunk's text, best first. The score is the cosine similarity
+(dense), the BM25 or SPLADE score (sparse), the fused score (hybrid), or the cross-encoder's (--rerank).
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'
+      --mode MODE          dense, sparse or hybrid (default: hybrid if the index stores sparse vectors, else dense)
+      --hybrid             the same as --mode hybrid
+      --fusion KIND        hybrid: rrf (default, k 60) or weighted (min-max normalized, equal weights)
+      --candidates N       hybrid: chunks taken from each list before fusion (default max(top, 100))
       --rerank             rescore the nearest --rerank-top chunks (default max(top, 20)) with a cross-encoder
       --rerank-model ID    the cross-encoder (default ${DEFAULT_RERANK_MODEL})
       --rerank-top N       chunks retrieved for reranking
       --json               one JSON line per hit: {"rank","id","score","chunk","start","end","text","metadata"}
+                           and "dense_score" / "sparse_score" where known
 ${commonModelOptions.help.replace(/\(default [^;]*;/, "(default: the index's model;")}`;
 
 export async function searchCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -32,6 +42,10 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       ...commonModelOptions.options,
       top: { type: "string" },
       filter: { type: "string" },
+      mode: { type: "string" },
+      hybrid: { type: "boolean" },
+      fusion: { type: "string" },
+      candidates: { type: "string" },
       json: { type: "boolean" },
       rerank: { type: "boolean" },
       "rerank-model": { type: "string" },
@@ -66,6 +80,15 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
     }
   }
   await requireIndex(dir);
+  const candidates = values.candidates !== undefined ? intFlag("--candidates", values.candidates) : undefined;
+  const modeOptions: Pick<SearchOptions, "mode" | "hybrid" | "fusion" | "candidates"> = {
+    ...(values.mode !== undefined ? { mode: values.mode as SearchMode } : {}),
+    ...(values.hybrid ? { hybrid: true } : {}),
+    ...(values.fusion !== undefined ? { fusion: values.fusion as FusionMethod } : {}),
+    ...(candidates !== undefined ? { candidates } : {}),
+  };
+  // checked before any model loads (the search checks them again)
+  parseSearchPlan(modeOptions, (await readSettings(dir))!.sparse, dir, topK, MAX_TOP_K);
   const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
   const reranker = values.rerank
     ? await TextCrossEncoder.create({
@@ -81,6 +104,7 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
     const hits = await index.search(query, {
       topK,
       ...(filter !== undefined ? { filter } : {}),
+      ...modeOptions,
       ...(reranker !== undefined
         ? { rerank: { model: reranker, ...(rerankTop !== undefined ? { topN: rerankTop } : {}) } }
         : {}),
@@ -88,7 +112,7 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
     hits.forEach((h, i) => {
       ctx.stdout.write(
         values.json
-          ? `${JSON.stringify({ rank: i + 1, id: h.id, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata, ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}) })}\n`
+          ? `${JSON.stringify({ rank: i + 1, id: h.id, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata, ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}), ...(h.sparseScore !== undefined ? { sparse_score: h.sparseScore } : {}) })}\n`
           : `${h.id}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
       );
     });

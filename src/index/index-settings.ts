@@ -48,9 +48,16 @@ export interface IndexSettings {
   };
   /** How records are split into chunks. */
   readonly chunking: IndexChunking;
-  /** Sparse vectors stored next to the dense ones ("none" for now). */
-  readonly sparse: "none";
+  /**
+   * Sparse vectors stored next to the dense ones: "none", "bm25" (each chunk's term ids and term
+   * frequencies; the BM25 statistics are derived from the stored chunks at search time), or the
+   * SPLADE model id (registry id or local folder) whose vectors are stored.
+   */
+  readonly sparse: IndexSparse;
 }
+
+/** An index's sparse side: "none", "bm25", or a SPLADE model id or folder. */
+export type IndexSparse = "none" | "bm25" | (string & {});
 
 function corrupt(dir: string, why: string): EmbedkitError {
   return new EmbedkitError(ERROR_CODES.INDEX_STORE_FAILED, `vector index at "${dir}": ${SETTINGS_FILE} ${why}`, {
@@ -129,7 +136,8 @@ export async function readSettings(dir: string): Promise<IndexSettings | undefin
     typeof s.normalize !== "boolean" ||
     typeof s.prompts?.query !== "string" ||
     typeof s.prompts.passage !== "string" ||
-    s.sparse !== "none"
+    typeof s.sparse !== "string" ||
+    s.sparse === ""
   ) {
     throw corrupt(dir, "is not an embedkit index settings file (format 1)");
   }

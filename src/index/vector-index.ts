@@ -6,13 +6,17 @@
  * Writes are whole records: all chunks of a batch of records are replaced in one store commit, so
  * an ingest killed half-way leaves each record either as it was or fully new. A record whose text
  * and metadata did not change (same content hash) is neither re-embedded nor rewritten, so running
- * the same ingest again changes nothing.
+ * the same ingest again changes nothing. An index created with `sparse` also stores each chunk's
+ * sparse vector (BM25 term counts or SPLADE weights) in the same row, and searches it alone or
+ * fused with the dense list (sparse-search.ts).
  */
 import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
 import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
+import type { SparseTextEmbedding } from "../sparse/sparse-text-embedding.js";
+import type { FusionMethod } from "../search/fuse.js";
 import { positiveInt } from "../embed/engine-options.js";
 import { checkRecord, type CheckedRecord } from "./index-record.js";
 import {
@@ -24,8 +28,12 @@ import {
   type IndexSettings,
 } from "./index-settings.js";
 import { parseFilter, type MetadataFilter } from "./metadata-filter.js";
-import type { ChunkRow, ChunkStore, MetadataType, MetadataValue } from "./store/chunk-store.js";
+import type { ChunkRow, ChunkStore, MetadataType, MetadataValue, StoreCondition } from "./store/chunk-store.js";
 import { openLanceStore } from "./store/lance-store.js";
+import { ReadWriteLock } from "./read-write-lock.js";
+import { IndexSparseEncoder, parseSparseOption } from "./sparse-encoder.js";
+import { parseSearchPlan, type SearchMode } from "./search-mode.js";
+import { SparseSearcher, type DenseCandidate } from "./sparse-search.js";
 
 /** Most hits one search may ask for. */
 export const MAX_TOP_K = 10_000;
@@ -41,6 +49,14 @@ export interface VectorIndexOptions extends Omit<TextEmbeddingOptions, "model"> 
   readonly chunking?: IndexChunking;
   /** A loaded engine to use instead of loading `model` (the index does not dispose it). */
   readonly engine?: TextEmbedding;
+  /**
+   * Sparse vectors stored beside the dense ones (fixed when the index is created): "none"
+   * (default), "bm25", or a SPLADE model id or folder. For an existing index, default its own;
+   * another value is an `invalid_option` error.
+   */
+  readonly sparse?: string;
+  /** A loaded SPLADE engine to use instead of loading `sparse` (the index does not dispose it). */
+  readonly sparseEngine?: SparseTextEmbedding;
 }
 
 /** Options of {@link VectorIndex.add}. */
@@ -78,6 +94,17 @@ export interface SearchOptions {
   /** Metadata conditions every hit satisfies: `{ field: value }` or `{ field: { $in: [values] } }`. */
   readonly filter?: MetadataFilter;
   /**
+   * "dense" (cosine), "sparse" (BM25 or SPLADE dot product) or "hybrid" (both lists fused).
+   * Default "hybrid" on an index with sparse vectors, else "dense".
+   */
+  readonly mode?: SearchMode;
+  /** `true`: the same as `mode: "hybrid"`. */
+  readonly hybrid?: boolean;
+  /** hybrid: "rrf" (default, k 60) or "weighted" (min-max normalized, equal weights), by `fuse()`. */
+  readonly fusion?: FusionMethod;
+  /** hybrid: chunks taken from each list before fusion. Default max(topK or rerank.topN, 100). */
+  readonly candidates?: number;
+  /**
    * Rerank: the `topN` nearest chunks (default max(topK, 20)) are scored against the query by
    * this cross-encoder, and the best `topK` of them returned by that score (`denseScore` keeps
    * the cosine similarity).
@@ -102,10 +129,15 @@ export interface IndexHit {
   readonly start: number;
   /** UTF-16 offset just past the chunk's end in the record's text (exclusive). */
   readonly end: number;
-  /** Cosine similarity of the query and the chunk; with rerank, the cross-encoder's score. */
+  /**
+   * Cosine similarity of the query and the chunk (sparse mode: the BM25 or dot-product score;
+   * hybrid: the fused score); with rerank, the cross-encoder's score.
+   */
   readonly score: number;
-  /** With rerank: the cosine similarity the chunk was retrieved with. */
+  /** Hybrid, or dense with rerank: the cosine similarity, when the chunk was in the dense list. */
   readonly denseScore?: number;
+  /** Hybrid, or sparse with rerank: the sparse score, when the chunk was in the sparse list. */
+  readonly sparseScore?: number;
   /** The record's metadata. */
   readonly metadata: Readonly<Record<string, MetadataValue>>;
 }
@@ -131,6 +163,9 @@ export interface IndexInfo extends IndexSettings {
 export class VectorIndex {
   private writing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Commits take it exclusively; sparse and hybrid searches share it (one table version each). */
+  private readonly commits = new ReadWriteLock();
+  private readonly sparseSearcher: SparseSearcher | undefined;
 
   private constructor(
     /** The index folder. */
@@ -140,12 +175,16 @@ export class VectorIndex {
     private readonly engine: TextEmbedding,
     private readonly ownsEngine: boolean,
     private readonly store: ChunkStore,
-  ) {}
+    private readonly sparse: IndexSparseEncoder | undefined,
+  ) {
+    this.sparseSearcher = sparse && new SparseSearcher(store, sparse, this.commits);
+  }
 
   /**
    * Opens the index in folder `path`, creating it when the folder holds none. An existing index
    * opened with another model is `index_model_mismatch`; with another `dimensions` (or a model
-   * giving vectors of another size) `index_dimension_mismatch`; with other chunking `invalid_option`.
+   * giving vectors of another size) `index_dimension_mismatch`; with other chunking or another
+   * `sparse` `invalid_option`.
    */
   static async open(path: string, options: VectorIndexOptions = {}): Promise<VectorIndex> {
     if (typeof path !== "string" || path.length === 0) {
@@ -157,7 +196,17 @@ export class VectorIndex {
     const given = options.chunking === undefined ? undefined : parseChunking(options.chunking);
     const stored = await readSettings(dir);
     const modelId = options.engine?.modelId ?? options.model;
+    const sparseGiven = options.sparseEngine?.modelId ?? options.sparse;
+    const sparse = sparseGiven === undefined ? undefined : await parseSparseOption(sparseGiven);
+    if (options.sparseEngine !== undefined && sparse === "bm25") {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `sparseEngine must be a SPLADE model; for BM25 pass sparse: "bm25" (the index counts terms itself)`,
+        { field: "sparseEngine", value: options.sparseEngine.modelId },
+      );
+    }
     if (stored !== undefined) checkAgainst(dir, stored, modelId, options.dimensions, given);
+    if (stored !== undefined && sparse !== undefined) checkSparse(dir, stored, sparse);
     if (stored === undefined && modelId === undefined) {
       throw new EmbedkitError(
         ERROR_CODES.INVALID_OPTION,
@@ -165,7 +214,7 @@ export class VectorIndex {
         { field: "model", path: dir },
       );
     }
-    const { engine: _engine, chunking: _chunking, ...engineOptions } = options;
+    const { engine: _engine, chunking: _chunking, sparse: _sparse, sparseEngine, ...engineOptions } = options;
     // A Matryoshka index built with `dimensions` keeps giving vectors of its size.
     const dimensions = options.dimensions ?? stored?.dimension;
     const engine =
@@ -176,6 +225,7 @@ export class VectorIndex {
         ...(dimensions !== undefined ? { dimensions } : {}),
       }));
     const owns = options.engine === undefined;
+    let sparseEncoder: IndexSparseEncoder | undefined;
     try {
       const settings: IndexSettings = stored ?? {
         format: 1,
@@ -184,16 +234,23 @@ export class VectorIndex {
         normalize: engine.spec.normalize,
         prompts: { query: engine.spec.prompts.query, passage: engine.spec.prompts.passage },
         chunking: given ?? { strategy: "none" },
-        sparse: "none",
+        sparse: sparse ?? "none",
       };
       if (engine.dim !== settings.dimension) {
         throw dimensionMismatch(dir, settings.dimension, engine.dim);
       }
+      if (settings.sparse !== "none") {
+        sparseEncoder = await IndexSparseEncoder.create(settings.sparse, sparseEngine, {
+          ...(options.store !== undefined ? { store: options.store } : {}),
+          ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
+        });
+      }
       if (stored === undefined) await writeSettings(dir, settings);
-      const store = await openLanceStore(dir, { dim: settings.dimension });
-      return new VectorIndex(dir, settings, engine, owns, store);
+      const store = await openLanceStore(dir, { dim: settings.dimension, sparse: settings.sparse !== "none" });
+      return new VectorIndex(dir, settings, engine, owns, store, sparseEncoder);
     } catch (e) {
       if (owns) await engine.dispose();
+      await sparseEncoder?.dispose();
       throw e;
     }
   }
@@ -258,10 +315,13 @@ export class VectorIndex {
         field: `ids[${i}]`,
       });
     });
-    return this.exclusive(async () => ({ deleted: await this.store.deleteDocs(list) }));
+    return this.exclusive(async () => ({ deleted: await this.commits.write(() => this.store.deleteDocs(list)) }));
   }
 
-  /** The `topK` chunks nearest to the query (embedded with the model's query prompt), best first. */
+  /**
+   * The `topK` best chunks for the query, best first: nearest by cosine (the query embedded with
+   * the model's query prompt), by sparse score, or by the fusion of both lists (`mode`).
+   */
   async search(query: string, options: SearchOptions = {}): Promise<IndexHit[]> {
     this.assertOpen();
     if (typeof query !== "string" || query.trim() === "") {
@@ -282,23 +342,49 @@ export class VectorIndex {
         : rerank.topN === undefined
           ? Math.max(topK, 20)
           : positiveInt("rerank.topN", rerank.topN, MAX_TOP_K);
-    const vector = await this.engine.queryEmbed(query);
-    const hits = (await this.store.search(vector, { limit: topN, where })).map((h) => ({
-      id: h.docId,
-      chunkIndex: h.chunkIndex,
-      text: h.text,
-      start: h.start,
-      end: h.end,
-      score: 1 - h.distance,
-      metadata: h.metadata,
-    }));
+    const plan = parseSearchPlan(options, this.settings.sparse, this.path, topN, MAX_TOP_K);
+    let hits: IndexHit[];
+    if (plan.mode === "dense") {
+      const vector = await this.engine.queryEmbed(query);
+      hits = (await this.denseCandidates(vector, topN, where)).map(({ docId, hash: _hash, ...h }) => ({
+        id: docId,
+        ...h,
+      }));
+    } else {
+      const vector = plan.mode === "hybrid" ? await this.engine.queryEmbed(query) : undefined;
+      hits = await this.sparseSearcher!.search(query, {
+        mode: plan.mode,
+        limit: topN,
+        candidates: plan.candidates,
+        fusion: plan.fusion,
+        where,
+        ...(vector !== undefined ? { dense: (limit: number) => this.denseCandidates(vector, limit, where) } : {}),
+      });
+    }
     if (rerank === undefined || hits.length === 0) return hits;
     const ranked = await rerank.model.rerank(
       query,
       hits.map((h) => h.text),
       { topK },
     );
-    return ranked.map((r) => ({ ...hits[r.index]!, score: r.score, denseScore: hits[r.index]!.score }));
+    const first = plan.mode === "dense" ? "denseScore" : plan.mode === "sparse" ? "sparseScore" : undefined;
+    return ranked.map((r) => ({
+      ...hits[r.index]!,
+      score: r.score,
+      ...(first !== undefined ? { [first]: hits[r.index]!.score } : {}),
+    }));
+  }
+
+  /** The `limit` chunks nearest to `vector` among those matching `where`, with their cosine. */
+  private async denseCandidates(
+    vector: Float32Array,
+    limit: number,
+    where: readonly StoreCondition[],
+  ): Promise<DenseCandidate[]> {
+    return (await this.store.search(vector, { limit, where })).map(({ distance, ...h }) => ({
+      ...h,
+      score: 1 - distance,
+    }));
   }
 
   /** Every stored chunk of the records `ids`, with vectors, by id then chunk index. */
@@ -327,6 +413,7 @@ export class VectorIndex {
     await this.writing.catch(() => undefined);
     this.store.close();
     if (this.ownsEngine) await this.engine.dispose();
+    await this.sparse?.dispose();
   }
 
   private async writeBatch(batch: readonly CheckedRecord[], fields: ReadonlyMap<string, MetadataType>) {
@@ -335,12 +422,14 @@ export class VectorIndex {
     const changed = batch.filter((r) => existing.get(r.id) !== r.hash);
     const unchanged = batch.length - changed.length;
     if (changed.length === 0) return { added: 0, updated: 0, unchanged, chunks: 0 };
-    await this.store.addMetadataFields(fields);
-    const rows = await this.embedRecords(changed);
-    await this.store.replaceDocs(
-      changed.map((r) => r.id),
-      rows,
-    );
+    const rows = await this.withSparse(await this.embedRecords(changed));
+    await this.commits.write(async () => {
+      await this.store.addMetadataFields(fields);
+      await this.store.replaceDocs(
+        changed.map((r) => r.id),
+        rows,
+      );
+    });
     const updated = changed.filter((r) => existing.has(r.id)).length;
     return { added: changed.length - updated, updated, unchanged, chunks: rows.length };
   }
@@ -382,6 +471,13 @@ export class VectorIndex {
       }
     }
     return rows;
+  }
+
+  /** The rows with their sparse vectors (one per chunk text), when the index stores them. */
+  private async withSparse(rows: ChunkRow[]): Promise<ChunkRow[]> {
+    if (this.sparse === undefined) return rows;
+    const vectors = await this.sparse.chunks(rows.map((r) => r.text));
+    return rows.map((r, i) => ({ ...r, sparse: vectors[i]! }));
   }
 
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
@@ -430,6 +526,16 @@ function checkAgainst(
       ERROR_CODES.INVALID_OPTION,
       `chunking ${JSON.stringify(chunking)} differs from the index's ${JSON.stringify(stored.chunking)} ("${dir}"); chunking is fixed when an index is created`,
       { path: dir, field: "chunking", stored: stored.chunking, given: chunking },
+    );
+  }
+}
+
+function checkSparse(dir: string, stored: IndexSettings, sparse: string): void {
+  if (sparse !== stored.sparse) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `sparse "${sparse}" differs from the index's "${stored.sparse}" ("${dir}"); the sparse side is fixed when an index is created`,
+      { path: dir, field: "sparse", stored: stored.sparse, given: sparse },
     );
   }
 }

@@ -3,6 +3,7 @@
  * Float32Array; no library types), so the library behind it (LanceDB today) can be replaced by
  * changing this folder only.
  */
+import type { SparseVector } from "../../types.js";
 
 /** The type of a metadata field, fixed by the first record that sets it. */
 export type MetadataType = "string" | "number" | "boolean";
@@ -28,6 +29,33 @@ export interface ChunkRow {
   readonly metadata: Readonly<Record<string, MetadataValue>>;
   /** The chunk's dense vector, `dim` long. */
   readonly vector: Float32Array;
+  /**
+   * The chunk's sparse vector, written in the same row (so in the same commit) as the dense one;
+   * required by a store opened with `sparse`, ignored otherwise. BM25: term ids and term counts.
+   */
+  readonly sparse?: SparseVector;
+}
+
+/** A chunk's key in the store: unique per (document, chunk index). */
+export function rowKey(docId: string, chunkIndex: number): string {
+  return `${chunkIndex}:${docId}`;
+}
+
+/**
+ * Every stored chunk's sparse vector, read from one table version, in compressed-row form:
+ * chunk i's entries are `indices/values[offsets[i] .. offsets[i + 1])`.
+ */
+export interface SparseChunks {
+  /** The table version the chunks were read from. */
+  readonly version: number;
+  /** Each chunk's {@link rowKey}. */
+  readonly keys: readonly string[];
+  /** `keys.length + 1` offsets into `indices` and `values`. */
+  readonly offsets: Uint32Array;
+  /** Term (or vocabulary) ids, ascending within a chunk. */
+  readonly indices: Uint32Array;
+  /** The weight (BM25: the term count) of each entry. */
+  readonly values: Float32Array;
 }
 
 /** One condition of a filter: `field` equals one of `values` (one value: plain equality). */
@@ -69,8 +97,16 @@ export interface ChunkStore {
   deleteDocs(docIds: readonly string[]): Promise<number>;
   /** The `limit` chunks nearest to `vector` by cosine distance among those matching `where`. */
   search(vector: Float32Array, options: StoreSearchOptions): Promise<StoreHit[]>;
-  /** Every stored chunk of `docIds`, vectors included, by document id then chunk index. */
+  /** Every stored chunk of `docIds`, vectors (dense, and sparse when stored) included, by document id then chunk index. */
   readDocs(docIds: readonly string[]): Promise<ChunkRow[]>;
+  /** The table's version: it changes with every commit (write, delete, new column). */
+  version(): Promise<number>;
+  /** Every chunk's sparse vector (a store opened with `sparse` only). */
+  scanSparse(): Promise<SparseChunks>;
+  /** The {@link rowKey}s of the chunks matching `where` (ANDed conditions, as in search). */
+  keysWhere(where: readonly StoreCondition[]): Promise<Set<string>>;
+  /** The chunks (without vectors) of these {@link rowKey}s that are present, in no particular order. */
+  readKeys(keys: readonly string[]): Promise<Omit<ChunkRow, "vector">[]>;
   /** Stored chunks. */
   countChunks(): Promise<number>;
   /** Distinct documents. */

@@ -12,15 +12,18 @@ import { createRequire } from "node:module";
 import type * as LanceDb from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
-import type {
-  ChunkRow,
-  ChunkStore,
-  MetadataType,
-  MetadataValue,
-  StoreCondition,
-  StoreHit,
-  StoreSearchOptions,
+import {
+  rowKey,
+  type ChunkRow,
+  type ChunkStore,
+  type MetadataType,
+  type MetadataValue,
+  type SparseChunks,
+  type StoreCondition,
+  type StoreHit,
+  type StoreSearchOptions,
 } from "./chunk-store.js";
+import { hasSparseColumns, scanSparseColumns, sparseFields, sparseFromRecord, sparseRecord } from "./lance-sparse.js";
 
 // Loaded on first use, so `import "embedkit"` does not load LanceDB's native library.
 const load = createRequire(import.meta.url);
@@ -40,6 +43,8 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export interface LanceStoreOptions {
   /** The vectors' dimension: the table is created with it, and an existing table must have it. */
   readonly dim: number;
+  /** Whether rows carry sparse vectors: the table is created with the columns, and an existing one must match. */
+  readonly sparse?: boolean;
 }
 
 /** Whether `name` can be a metadata field (a column name we can put in SQL without quoting issues). */
@@ -77,7 +82,7 @@ function metadataType(t: Arrow.DataType): MetadataType | undefined {
   return undefined;
 }
 
-function baseSchema(dim: number): Arrow.Schema {
+function baseSchema(dim: number, sparse: boolean): Arrow.Schema {
   const { arrow } = libs();
   const f = (name: string, type: Arrow.DataType, nullable = false) => new arrow.Field(name, type, nullable);
   return new arrow.Schema([
@@ -90,6 +95,7 @@ function baseSchema(dim: number): Arrow.Schema {
     f("hash", new arrow.Utf8()),
     f("metadata", new arrow.Utf8()),
     f("vector", new arrow.FixedSizeList(dim, new arrow.Field("item", new arrow.Float32(), true))),
+    ...(sparse ? sparseFields(arrow) : []),
   ]);
 }
 
@@ -115,6 +121,7 @@ class LanceStore implements ChunkStore {
     private readonly table: LanceDb.Table,
     readonly dim: number,
     fields: Map<string, MetadataType>,
+    private readonly sparse: boolean,
   ) {
     this.fields = fields;
   }
@@ -187,8 +194,41 @@ class LanceStore implements ChunkStore {
     if (docIds.length === 0) return [];
     const rows = (await this.run("reading chunks", () => this.table.query().where(inList(docIds)).toArray())) as Row[];
     return rows
-      .map((r) => ({ ...this.fromRecord(r), vector: Float32Array.from(r["vector"] as Iterable<number>) }))
+      .map((r) => ({
+        ...this.fromRecord(r),
+        vector: Float32Array.from(r["vector"] as Iterable<number>),
+        ...(this.sparse ? { sparse: sparseFromRecord(r) } : {}),
+      }))
       .sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : a.chunkIndex - b.chunkIndex));
+  }
+
+  async version(): Promise<number> {
+    return this.run("reading the version", () => this.table.version());
+  }
+
+  async scanSparse(): Promise<SparseChunks> {
+    if (!this.sparse) throw new Error("scanSparse: the store was opened without sparse vectors");
+    return this.run("reading sparse vectors", () => scanSparseColumns(this.table, "row_id"));
+  }
+
+  async keysWhere(where: readonly StoreCondition[]): Promise<Set<string>> {
+    let q = this.table.query().select(["row_id"]);
+    const clause = this.whereClause(where);
+    if (clause !== undefined) q = q.where(clause);
+    const rows = (await this.run("filtering", () => q.toArray())) as Row[];
+    return new Set(rows.map((r) => String(r["row_id"])));
+  }
+
+  async readKeys(keys: readonly string[]): Promise<Omit<ChunkRow, "vector">[]> {
+    if (keys.length === 0) return [];
+    const rows = (await this.run("reading chunks", () =>
+      this.table
+        .query()
+        .where(`row_id IN (${keys.map(sqlLiteral).join(", ")})`)
+        .select(["doc_id", "chunk_index", "text", "start", "end", "hash", "metadata"])
+        .toArray(),
+    )) as Row[];
+    return rows.map((r) => this.fromRecord(r));
   }
 
   async countChunks(): Promise<number> {
@@ -220,7 +260,7 @@ class LanceStore implements ChunkStore {
 
   private toRecord(r: ChunkRow): Row {
     const rec: Row = {
-      row_id: `${r.chunkIndex}:${r.docId}`,
+      row_id: rowKey(r.docId, r.chunkIndex),
       doc_id: r.docId,
       chunk_index: r.chunkIndex,
       text: r.text,
@@ -231,6 +271,10 @@ class LanceStore implements ChunkStore {
       vector: Array.from(r.vector),
     };
     for (const name of this.fields.keys()) rec[`${META_PREFIX}${name}`] = r.metadata[name] ?? null;
+    if (this.sparse) {
+      if (r.sparse === undefined) throw new Error(`toRecord: chunk ${rec["row_id"] as string} has no sparse vector`);
+      Object.assign(rec, sparseRecord(r.sparse));
+    }
     return rec;
   }
 
@@ -279,7 +323,7 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
     const names = await db.tableNames();
     const table = names.includes(TABLE)
       ? await db.openTable(TABLE)
-      : await db.createEmptyTable(TABLE, baseSchema(options.dim), { existOk: true });
+      : await db.createEmptyTable(TABLE, baseSchema(options.dim, options.sparse ?? false), { existOk: true });
     const schema = await table.schema();
     const vector = schema.fields.find((f) => f.name === "vector");
     const stored = vector && arrow.DataType.isFixedSizeList(vector.type) ? vector.type.listSize : undefined;
@@ -291,13 +335,21 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
         { path: dir, field: "dimensions", stored: stored ?? null, given: options.dim },
       );
     }
+    if (hasSparseColumns(schema) !== (options.sparse ?? false)) {
+      table.close();
+      throw new EmbedkitError(
+        ERROR_CODES.INDEX_STORE_FAILED,
+        `vector index at "${dir}": the chunk table ${options.sparse ? "has no" : "has"} sparse columns, unlike the index's settings`,
+        { path: dir, field: "sparse", reason: "sparse columns and settings disagree" },
+      );
+    }
     const fields = new Map<string, MetadataType>();
     for (const f of schema.fields) {
       if (!f.name.startsWith(META_PREFIX)) continue;
       const t = metadataType(f.type);
       if (t !== undefined) fields.set(f.name.slice(META_PREFIX.length), t);
     }
-    return new LanceStore(dir, db, table, options.dim, fields);
+    return new LanceStore(dir, db, table, options.dim, fields, options.sparse ?? false);
   } catch (e) {
     db.close();
     if (e instanceof EmbedkitError) throw e;
