@@ -50,6 +50,8 @@ export interface IndexSettings {
   readonly chunking: IndexChunking;
   /** Sparse vectors stored next to the dense ones ("none" for now). */
   readonly sparse: "none";
+  /** What searches go by: float32 (absent: indexes made before precisions existed) or binary. */
+  readonly precision?: "float32" | "binary";
 }
 
 function corrupt(dir: string, why: string): EmbedkitError {
@@ -129,7 +131,8 @@ export async function readSettings(dir: string): Promise<IndexSettings | undefin
     typeof s.normalize !== "boolean" ||
     typeof s.prompts?.query !== "string" ||
     typeof s.prompts.passage !== "string" ||
-    s.sparse !== "none"
+    s.sparse !== "none" ||
+    (s.precision !== undefined && s.precision !== "float32" && s.precision !== "binary")
   ) {
     throw corrupt(dir, "is not an embedkit index settings file (format 1)");
   }

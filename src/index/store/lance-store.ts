@@ -12,7 +12,12 @@ import { createRequire } from "node:module";
 import type * as LanceDb from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
+import { packSignBits } from "../../pooling/quantize.js";
 import type {
+  AnnBuildParams,
+  AnnState,
+  BitsHit,
+  BitsSearchOptions,
   ChunkRow,
   ChunkStore,
   MetadataType,
@@ -20,7 +25,9 @@ import type {
   StoreCondition,
   StoreHit,
   StoreSearchOptions,
+  CompactResult,
 } from "./chunk-store.js";
+import { BITS_COLUMN, bitsQuery, compactTable, createAnnIndex, readAnnState, tuneQuery } from "./lance-ann.js";
 
 // Loaded on first use, so `import "embedkit"` does not load LanceDB's native library.
 const load = createRequire(import.meta.url);
@@ -40,6 +47,11 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export interface LanceStoreOptions {
   /** The vectors' dimension: the table is created with it, and an existing table must have it. */
   readonly dim: number;
+  /**
+   * A `bits` column of packed sign bits next to the vectors (a binary index, searched by Hamming
+   * distance): the table is created with it, and an existing table must have it or not as asked.
+   */
+  readonly binary?: boolean;
 }
 
 /** Whether `name` can be a metadata field (a column name we can put in SQL without quoting issues). */
@@ -77,7 +89,7 @@ function metadataType(t: Arrow.DataType): MetadataType | undefined {
   return undefined;
 }
 
-function baseSchema(dim: number): Arrow.Schema {
+function baseSchema(dim: number, binary: boolean): Arrow.Schema {
   const { arrow } = libs();
   const f = (name: string, type: Arrow.DataType, nullable = false) => new arrow.Field(name, type, nullable);
   return new arrow.Schema([
@@ -90,6 +102,9 @@ function baseSchema(dim: number): Arrow.Schema {
     f("hash", new arrow.Utf8()),
     f("metadata", new arrow.Utf8()),
     f("vector", new arrow.FixedSizeList(dim, new arrow.Field("item", new arrow.Float32(), true))),
+    ...(binary
+      ? [f(BITS_COLUMN, new arrow.FixedSizeList(dim / 8, new arrow.Field("item", new arrow.Uint8(), true)))]
+      : []),
   ]);
 }
 
@@ -115,6 +130,7 @@ class LanceStore implements ChunkStore {
     private readonly table: LanceDb.Table,
     readonly dim: number,
     fields: Map<string, MetadataType>,
+    private readonly binary: boolean,
   ) {
     this.fields = fields;
   }
@@ -172,15 +188,55 @@ class LanceStore implements ChunkStore {
   }
 
   async search(vector: Float32Array, options: StoreSearchOptions): Promise<StoreHit[]> {
-    let q = this.table
-      .vectorSearch(vector)
-      .distanceType("cosine")
+    let q = tuneQuery(
+      this.table.vectorSearch(vector).column("vector").distanceType("cosine"),
+      options.ann,
+      options.exact === true,
+    )
       .limit(options.limit)
       .select(["doc_id", "chunk_index", "text", "start", "end", "hash", "metadata", "_distance"]);
     const where = this.whereClause(options.where);
     if (where !== undefined) q = q.where(where);
     const rows = (await this.run("searching", () => q.toArray())) as Row[];
     return rows.map((r) => ({ ...this.fromRecord(r), distance: Number(r["_distance"]) }));
+  }
+
+  async searchBits(bits: Uint8Array, options: BitsSearchOptions): Promise<BitsHit[]> {
+    if (!this.binary) throw new Error("searchBits: this store has no bits column");
+    const extra = options.with === "vector" ? ["vector"] : options.with === "bits" ? [BITS_COLUMN] : [];
+    let q = bitsQuery(this.table, bits, options.limit, options.below).select([
+      "doc_id",
+      "chunk_index",
+      "text",
+      "start",
+      "end",
+      "hash",
+      "metadata",
+      "_distance",
+      ...extra,
+    ]);
+    const where = this.whereClause(options.where);
+    if (where !== undefined) q = q.where(where);
+    const rows = (await this.run("searching by Hamming distance", () => q.toArray())) as Row[];
+    return rows.map((r) => ({
+      ...this.fromRecord(r),
+      hamming: Number(r["_distance"]),
+      ...(options.with === "vector" ? { vector: Float32Array.from(r["vector"] as Iterable<number>) } : {}),
+      ...(options.with === "bits" ? { bits: Uint8Array.from(r[BITS_COLUMN] as Iterable<number>) } : {}),
+    }));
+  }
+
+  async buildAnn(params: AnnBuildParams): Promise<void> {
+    const rows = await this.countChunks();
+    await this.run("building the ANN index", () => createAnnIndex(libs().lancedb, this.table, params, rows));
+  }
+
+  async annState(): Promise<AnnState | undefined> {
+    return this.run("reading the ANN index", () => readAnnState(this.table));
+  }
+
+  async compact(): Promise<CompactResult> {
+    return this.run("compacting", () => compactTable(this.table));
   }
 
   async readDocs(docIds: readonly string[]): Promise<ChunkRow[]> {
@@ -230,6 +286,7 @@ class LanceStore implements ChunkStore {
       metadata: JSON.stringify(r.metadata),
       vector: Array.from(r.vector),
     };
+    if (this.binary) rec[BITS_COLUMN] = Array.from(packSignBits(r.vector));
     for (const name of this.fields.keys()) rec[`${META_PREFIX}${name}`] = r.metadata[name] ?? null;
     return rec;
   }
@@ -266,6 +323,7 @@ class LanceStore implements ChunkStore {
  * is an `index_dimension_mismatch` error.
  */
 export async function openLanceStore(dir: string, options: LanceStoreOptions): Promise<ChunkStore & LanceStore> {
+  const binary = options.binary === true;
   let db: LanceDb.Connection;
   let arrow: typeof Arrow;
   try {
@@ -279,7 +337,7 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
     const names = await db.tableNames();
     const table = names.includes(TABLE)
       ? await db.openTable(TABLE)
-      : await db.createEmptyTable(TABLE, baseSchema(options.dim), { existOk: true });
+      : await db.createEmptyTable(TABLE, baseSchema(options.dim, binary), { existOk: true });
     const schema = await table.schema();
     const vector = schema.fields.find((f) => f.name === "vector");
     const stored = vector && arrow.DataType.isFixedSizeList(vector.type) ? vector.type.listSize : undefined;
@@ -291,13 +349,22 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
         { path: dir, field: "dimensions", stored: stored ?? null, given: options.dim },
       );
     }
+    const hasBits = schema.fields.some((f) => f.name === BITS_COLUMN);
+    if (hasBits !== binary) {
+      table.close();
+      throw new EmbedkitError(
+        ERROR_CODES.INDEX_PRECISION_MISMATCH,
+        `vector index at "${dir}" ${hasBits ? "stores" : "has no"} packed sign bits; it was opened as a ${binary ? "binary" : "float32"} index`,
+        { path: dir, field: "precision", stored: hasBits ? "binary" : "float32", given: binary ? "binary" : "float32" },
+      );
+    }
     const fields = new Map<string, MetadataType>();
     for (const f of schema.fields) {
       if (!f.name.startsWith(META_PREFIX)) continue;
       const t = metadataType(f.type);
       if (t !== undefined) fields.set(f.name.slice(META_PREFIX.length), t);
     }
-    return new LanceStore(dir, db, table, options.dim, fields);
+    return new LanceStore(dir, db, table, options.dim, fields, binary);
   } catch (e) {
     db.close();
     if (e instanceof EmbedkitError) throw e;
