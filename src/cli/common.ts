@@ -83,4 +83,11 @@ export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   "chunking.by": "--chunk-by",
   "chunking.size": "--chunk-size",
   "chunking.overlap": "--chunk-overlap",
+  nprobes: "--nprobes",
+  ef: "--ef",
+  refineFactor: "--refine-factor",
+  rescore: "--rescore",
+  rescoreWith: "--rescore-with",
+  "ann.type": "--ann",
+  "ann.partitions": "--partitions",
 };

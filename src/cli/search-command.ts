@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { VectorIndex } from "../index/vector-index.js";
+import type { RescoreWith } from "../index/ann-options.js";
 import type { MetadataFilter } from "../index/metadata-filter.js";
 import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
@@ -21,6 +22,12 @@ the record's id, the score (cosine similarity) and the chunk's text, best first.
       --rerank             rescore the nearest --rerank-top chunks (default max(top, 20)) with a cross-encoder
       --rerank-model ID    the cross-encoder (default ${DEFAULT_RERANK_MODEL})
       --rerank-top N       chunks retrieved for reranking
+      --exact              scan every chunk (exact cosine) even when the index has an ANN index or is binary
+      --nprobes N          ANN: IVF partitions probed (default: all for ivf_hnsw_sq, 10% (at least 20) otherwise)
+      --ef N               ANN ivf_hnsw_sq: graph candidates (default max(100, 10 x top); at least top x refine factor)
+      --refine-factor N    ANN: re-rank N x top candidates by their float32 distance (default 4; none for ivf_flat)
+      --rescore N|none     binary index: rescore N x top Hamming candidates (default 4); none: Hamming order
+      --rescore-with W     binary index: float32 (default: the stored vectors) or bits (as quantizedSearch)
       --json               one JSON line per hit: {"rank","id","score","chunk","start","end","text","metadata"}
 ${commonModelOptions.help.replace(/\(default [^;]*;/, "(default: the index's model;")}`;
 
@@ -36,6 +43,12 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       rerank: { type: "boolean" },
       "rerank-model": { type: "string" },
       "rerank-top": { type: "string" },
+      exact: { type: "boolean" },
+      nprobes: { type: "string" },
+      ef: { type: "string" },
+      "refine-factor": { type: "string" },
+      rescore: { type: "string" },
+      "rescore-with": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -80,6 +93,16 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
   try {
     const hits = await index.search(query, {
       topK,
+      ...(values.exact ? { exact: true } : {}),
+      ...(values.nprobes !== undefined ? { nprobes: intFlag("--nprobes", values.nprobes) } : {}),
+      ...(values.ef !== undefined ? { ef: intFlag("--ef", values.ef) } : {}),
+      ...(values["refine-factor"] !== undefined
+        ? { refineFactor: intFlag("--refine-factor", values["refine-factor"]) }
+        : {}),
+      ...(values.rescore !== undefined
+        ? { rescore: values.rescore === "none" ? (false as const) : intFlag("--rescore", values.rescore) }
+        : {}),
+      ...(values["rescore-with"] !== undefined ? { rescoreWith: values["rescore-with"] as RescoreWith } : {}),
       ...(filter !== undefined ? { filter } : {}),
       ...(reranker !== undefined
         ? { rerank: { model: reranker, ...(rerankTop !== undefined ? { topN: rerankTop } : {}) } }
