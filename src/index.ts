@@ -93,6 +93,9 @@ export type { IndexRecord } from "./index/index-record.js";
 export type { IndexSettings, IndexChunking, IndexChunkStrategy } from "./index/index-settings.js";
 export type { MetadataFilter, FilterValue } from "./index/metadata-filter.js";
 export type { MetadataValue, MetadataType } from "./index/store/chunk-store.js";
+export type { OptimizeOptions, OptimizeResult, AnnInfo } from "./index/optimize-index.js";
+export { ANN_TYPES, INDEX_PRECISIONS } from "./index/ann-options.js";
+export type { AnnType, AnnOptions, AnnSearchOptions, IndexPrecision, RescoreWith } from "./index/ann-options.js";
 export {
   PRECISIONS,
   quantizeEmbeddings,

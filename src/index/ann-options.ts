@@ -31,7 +31,7 @@ export type RescoreWith = "float32" | "bits";
 
 /** How to build the ANN index; unset fields take the defaults. */
 export interface AnnOptions {
-  /** The kind; default {@link DEFAULT_ANN_TYPE}. */
+  /** The kind; default ivf_hnsw_sq. */
   readonly type?: AnnType;
   /** IVF partitions; default sqrt(chunks) for ivf_pq/ivf_flat, one per million chunks for ivf_hnsw_sq. */
   readonly partitions?: number;

@@ -91,11 +91,13 @@ export interface AnnState {
 
 /** What {@link ChunkStore.compact} did. */
 export interface CompactResult {
-  /** Data files removed and added by merging small ones (and dropping deleted rows). */
+  /** Data files removed by merging small ones (and dropping deleted rows). */
   readonly filesRemoved: number;
+  /** Data files written by that merge. */
   readonly filesAdded: number;
-  /** Old table versions removed, and the bytes freed. */
+  /** Old table versions removed. */
   readonly versionsRemoved: number;
+  /** Bytes freed by removing them. */
   readonly bytesRemoved: number;
 }
 
