@@ -161,6 +161,8 @@ export interface IndexInfo extends IndexSettings {
 export class VectorIndex {
   private writing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The ANN index's kind and partitions, read once per open and after each optimize (not per search). */
+  private annKind: Promise<AnnInfo | null> | undefined;
 
   private constructor(
     /** The index folder. */
@@ -341,7 +343,11 @@ export class VectorIndex {
     }
     const rescore = parseRescore(options.rescore);
     const rescoreWith = parseRescoreWith(options.rescoreWith);
-    const ann = exact ? undefined : await annInfo(this.path, this.store);
+    this.annKind ??= annInfo(this.path, this.store).catch((e: unknown) => {
+      this.annKind = undefined; // read again by the next search
+      throw e;
+    });
+    const ann = exact ? undefined : await this.annKind;
     const vector = await this.engine.queryEmbed(query);
     const found = await searchChunks(this.store, vector, {
       limit: topN,
@@ -385,7 +391,12 @@ export class VectorIndex {
    */
   async optimize(options: OptimizeOptions = {}): Promise<OptimizeResult> {
     this.assertOpen();
-    return this.exclusive(() => optimizeIndex(this.path, this.store, options));
+    return this.exclusive(async () => {
+      this.annKind = undefined;
+      const r = await optimizeIndex(this.path, this.store, options);
+      this.annKind = Promise.resolve(r.ann);
+      return r;
+    });
   }
 
   /** The settings, record and chunk counts, metadata fields, ANN index and size on disk. */
