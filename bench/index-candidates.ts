@@ -14,7 +14,6 @@
  * --data real (the default up to the corpus size) embeds the real corpus once with
  * all-MiniLM-L6-v2 int8 (cached in bench/results/, gitignored); synthetic is clustered Gaussian.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform, totalmem } from "node:os";
 import { join } from "node:path";
@@ -23,7 +22,7 @@ import { exactSearch } from "../src/eval/search/exact-search.js";
 import { CANDIDATES, candidateNamed } from "./index/candidates/all.js";
 import { row, type VectorSet } from "./index/candidate.js";
 import { realVectors } from "./index/real-vectors.js";
-import { RESULT_PREFIX } from "./index/protocol.js";
+import { runCandidateChild, type ChildRun } from "./index/spawn-child.js";
 import { syntheticVectors } from "./index/synthetic.js";
 import { loadAverage } from "./lib/machine.js";
 import { fmt, formatTable } from "./lib/table.js";
@@ -126,53 +125,9 @@ interface Verified {
   readonly diskBytes: number;
 }
 
-interface ChildRun {
-  readonly result?: unknown;
-  readonly killed: boolean;
-  readonly lastCommitted: number;
-  readonly failure?: string;
-}
-
 /** Runs one child process and collects its RESULT line (or how it died). */
 function child(args: readonly string[]): Promise<ChildRun> {
-  return new Promise((resolve) => {
-    const p = spawn(
-      process.execPath,
-      ["--expose-gc", "--import", "tsx", new URL("./index/run-candidate.ts", import.meta.url).pathname, ...args],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let pending = "";
-    let stderr = "";
-    let result: unknown;
-    let killed = false;
-    let lastCommitted = -1;
-    const timer = setTimeout(() => p.kill("SIGKILL"), Number(values.timeout) * 1000);
-    p.stdout.on("data", (chunk: Buffer) => {
-      pending += chunk.toString();
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.startsWith(RESULT_PREFIX)) result = JSON.parse(line.slice(RESULT_PREFIX.length));
-        else if (line.startsWith("committed ")) lastCommitted = Number(line.slice(10));
-        else if (line.trim() !== "") log(line);
-      }
-    });
-    p.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    p.on("close", (code, signal) => {
-      clearTimeout(timer);
-      killed = signal === "SIGKILL";
-      const failure =
-        result === undefined && !killed
-          ? `exit ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 300)}`
-          : undefined;
-      resolve({ result, killed, lastCommitted, ...(failure !== undefined ? { failure } : {}) });
-    });
-  });
+  return runCandidateChild(args, Number(values.timeout), log);
 }
 
 const crashBatch = Number(values["crash-batch"]);

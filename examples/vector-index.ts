@@ -1,8 +1,8 @@
 /**
  * The README's "Vector index" quick start, run in CI: a VectorIndex in a temporary folder (add,
- * a re-run that changes nothing, search with a metadata filter, info), then the same folder
- * through the CLI (`embedkit search`, `embedkit index info`); then an index with BM25 vectors:
- * hybrid search (dense and BM25 fused) and BM25 alone from the CLI.
+ * a re-run that changes nothing, search with a metadata filter, optimize with an ANN index, info),
+ * then the same folder through the CLI (`embedkit search`, `embedkit index info`); then an index
+ * with BM25 vectors: hybrid search (dense and BM25 fused) and BM25 alone from the CLI.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -24,8 +24,22 @@ console.log(await index.add(records)); // { added: 0, updated: 0, unchanged: 3, 
 const hits = await index.search("how do I rotate the keys?", { topK: 2, filter: { lang: "en" } });
 for (const h of hits) console.log(h.id, h.score.toFixed(3), h.text);
 if (hits[0]?.id !== "doc-1") throw new Error("the key-rotation record should rank first");
+// Compaction and an ANN index (worth it from tens of thousands of chunks; here it shows the calls).
+const optimized = await index.optimize({ ann: { type: "ivf_hnsw_sq" } });
+console.log(optimized.ann); // { type: "ivf_hnsw_sq", partitions: 1, indexedChunks: 3, unindexedChunks: 0 }
+const annHits = await index.search("how do I rotate the keys?", { topK: 2, filter: { lang: "en" } });
+if (annHits[0]?.id !== "doc-1") throw new Error("the ANN search should find the key-rotation record first");
 const info = await index.info();
-console.log(info.model, info.records, "records,", info.chunks, "chunks,", info.bytesOnDisk, "bytes");
+console.log(
+  info.model,
+  info.records,
+  "records,",
+  info.chunks,
+  "chunks,",
+  info.bytesOnDisk,
+  "bytes, ann:",
+  info.ann?.type,
+);
 await index.close();
 
 // The same folder from the command line.

@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   INDEX_MODEL_MISMATCH: "index_model_mismatch",
   /** A vector index's vectors have another dimension than the model (or the `dimensions` asked for) gives. */
   INDEX_DIMENSION_MISMATCH: "index_dimension_mismatch",
+  /** A vector index was opened with another `precision` (float32 or binary) than it was built with. */
+  INDEX_PRECISION_MISMATCH: "index_precision_mismatch",
   /** A search filter names a metadata field the index does not hold. */
   UNKNOWN_FILTER_FIELD: "unknown_filter_field",
   /** The vector index's storage failed to open, read or write (missing folder, permissions, corrupt files). */

@@ -99,6 +99,9 @@ export type { IndexSettings, IndexChunking, IndexChunkStrategy, IndexSparse } fr
 export { SEARCH_MODES, type SearchMode } from "./index/search-mode.js";
 export type { MetadataFilter, FilterValue } from "./index/metadata-filter.js";
 export type { MetadataValue, MetadataType } from "./index/store/chunk-store.js";
+export type { OptimizeOptions, OptimizeResult, AnnInfo } from "./index/optimize-index.js";
+export { ANN_TYPES, INDEX_PRECISIONS } from "./index/ann-options.js";
+export type { AnnType, AnnOptions, AnnSearchOptions, IndexPrecision, RescoreWith } from "./index/ann-options.js";
 export {
   PRECISIONS,
   quantizeEmbeddings,

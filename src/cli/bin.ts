@@ -10,6 +10,11 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code !== "EPIPE") process.exitCode = 1;
 });
 
+// LanceDB 0.31.0 logs a deprecation warning on stderr whenever an ANN index's statistics are read
+// (`index info`, `search` on an index with an ANN index) unless this is set; "false" is its
+// announced future default (statistics without the IVF centroids, which embedkit never reads).
+process.env["LANCE_INCLUDE_VECTOR_CENTROIDS"] ??= "false";
+
 main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

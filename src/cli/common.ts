@@ -87,4 +87,11 @@ export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   mode: "--mode",
   fusion: "--fusion",
   candidates: "--candidates",
+  nprobes: "--nprobes",
+  ef: "--ef",
+  refineFactor: "--refine-factor",
+  rescore: "--rescore",
+  rescoreWith: "--rescore-with",
+  "ann.type": "--ann",
+  "ann.partitions": "--partitions",
 };

@@ -21,6 +21,7 @@ import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import { checkChunkFlag, chunkOptionsFrom } from "./embed-chunks-command.js";
 import { parsePrecision } from "../pooling/quantize.js";
 import { commonModelOptions, intFlag, modelOptionsFrom, storeFrom, type CliContext } from "./common.js";
+import { EVAL_INDEX_HELP, EVAL_INDEX_OPTIONS, indexWrapperFrom } from "./eval-index-flags.js";
 
 export const EVAL_HELP = `Usage: embedkit eval --model ID --task NAME|all|FILE.json [--task ...] [options]
 
@@ -46,7 +47,7 @@ Options:
                             a precision sweep (--rescore then applies to the quantized ones)
       --rescore N           rescore the top 10 from N x 10 candidates with the float32 query
                             (sentence-transformers' rescore; 4 is its recommended multiplier)
-      --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
+${EVAL_INDEX_HELP}      --data-dir DIR        folder holding stsbenchmark/, banking77/, cranfield/ (default $EMBEDKIT_EVAL_DATA,
                             else ./data or ../shared/data when present)
       --output-dir DIR      where result files go (default ./results)
       --embedding-cache DIR reuse embeddings across runs (default <model cache>/eval-embeddings)
@@ -124,6 +125,7 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
       report: { type: "string" },
       published: { type: "string" },
       "chunk-overlap": { type: "string" },
+      ...EVAL_INDEX_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
   });
@@ -138,7 +140,9 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
   const strategies = values.chunk ?? ["late"];
   strategies.forEach(checkChunkFlag);
   const sizes: (string | undefined)[] = values["chunk-size"] ?? [undefined];
-  const precisions: (string | undefined)[] = values.precision ?? [undefined];
+  const index = indexWrapperFrom(values);
+  // With --index, --precision and --rescore are the index's (parsed by indexWrapperFrom).
+  const precisions: (string | undefined)[] = index === undefined ? (values.precision ?? [undefined]) : [undefined];
   const chunkSweep = strategies.flatMap((chunk) =>
     sizes.map((size) =>
       chunkOptionsFrom({
@@ -152,7 +156,7 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
   const sweep = precisions.flatMap((p) =>
     chunkSweep.map((chunking, ci) => ({
       chunking,
-      precision: precisionFlag(p, values.rescore, precisions.length),
+      precision: index === undefined ? precisionFlag(p, values.rescore, precisions.length) : undefined,
       firstOfPrecision: ci === 0,
     })),
   );
@@ -177,6 +181,7 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<numb
         ...(values.hybrid !== undefined ? { hybrid: values.hybrid as "bm25" } : {}),
         ...(values.fusion !== undefined ? { fusion: values.fusion as "rrf" } : {}),
         ...(precision !== undefined ? { precision } : {}),
+        ...(index !== undefined ? { index } : {}),
         ...(values.rerank !== undefined ? { rerank: values.rerank } : {}),
         ...(values["rerank-top"] !== undefined ? { rerankTop: intFlag("--rerank-top", values["rerank-top"]) } : {}),
         tasks,

@@ -10,6 +10,7 @@ import { DEFAULT_MODEL } from "../models/registry.js";
 import type { Quantization } from "../types.js";
 import { readSettings, type IndexChunking } from "../index/index-settings.js";
 import { VectorIndex, type AddResult, type VectorIndexOptions } from "../index/vector-index.js";
+import { parseIndexPrecision, type AnnType } from "../index/ann-options.js";
 import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
@@ -17,6 +18,7 @@ import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
 export const INDEX_HELP = `Usage: embedkit index add DIR [--input FILE] [options]
        embedkit index info DIR [--json]
        embedkit index rm DIR --id ID [--id ID ...]
+       embedkit index optimize DIR [--ann TYPE] [--partitions N]
 
 add: chunks, embeds and stores records in the vector index in folder DIR (created if needed).
 A record whose id is present replaces all its chunks; unchanged records are skipped, so running
@@ -30,12 +32,18 @@ the same ingest again changes nothing.
       --sparse KIND        also store each chunk's sparse vector, for sparse and hybrid search: none (default),
                            bm25, or a SPLADE model id or folder (fixed when DIR is created)
       --batch-size N       records per commit (default 32)
+      --precision P        float32 (default) or binary: packed sign bits stored next to the vectors,
+                           searched by Hamming distance then rescored (fixed when DIR is created)
       --progress           a line on stderr after each commit
       --text-field NAME    JSON field holding the text (default "text")
       --id-field NAME      JSON field holding the id (default "id")
 ${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's model, or ${DEFAULT_MODEL} for a new index;`)}
 info: the model, sparse side, record and chunk counts, metadata fields and size on disk (--json: one JSON object).
 rm: deletes the records with these ids (all their chunks).
+optimize: compacts the index (merges files, drops deleted and replaced rows, removes old versions;
+  run it while nothing else writes DIR) and with --ann builds the ANN index over the vectors:
+      --ann TYPE           ivf_hnsw_sq (recommended), ivf_pq or ivf_flat
+      --partitions N       IVF partitions (default sqrt(chunks) for ivf_pq/ivf_flat, 1 per million for ivf_hnsw_sq)
 `;
 
 const CHUNK_KINDS = ["none", "naive", "late"];
@@ -49,9 +57,10 @@ export async function indexCommand(argv: string[], ctx: CliContext): Promise<num
   if (verb === "add") return indexAdd(rest, ctx);
   if (verb === "info") return indexInfo(rest, ctx);
   if (verb === "rm") return indexRm(rest, ctx);
+  if (verb === "optimize") return indexOptimize(rest, ctx);
   throw new EmbedkitError(
     ERROR_CODES.INVALID_OPTION,
-    `unknown index command ${describeValue(verb)}: use add, info or rm`,
+    `unknown index command ${describeValue(verb)}: use add, info, rm or optimize`,
     {
       flag: "index",
       value: verb,
@@ -138,6 +147,7 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
       "chunk-overlap": { type: "string" },
       sparse: { type: "string" },
       "batch-size": { type: "string" },
+      precision: { type: "string" },
       progress: { type: "boolean" },
       "text-field": { type: "string" },
       "id-field": { type: "string" },
@@ -157,6 +167,7 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
     ...(await indexOpenOptions(dir, values, ctx)),
     ...(chunking !== undefined ? { chunking } : {}),
     ...(values.sparse !== undefined ? { sparse: values.sparse } : {}),
+    ...(values.precision !== undefined ? { precision: parseIndexPrecision(values.precision, "--precision") } : {}),
   });
   try {
     const current = { where: "" };
@@ -226,6 +237,8 @@ async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
         `chunking:    ${c.strategy}${c.by ? ` by ${c.by}` : ""}${c.size ? `, size ${c.size}` : ""}${c.overlap ? `, overlap ${c.overlap}` : ""}`,
         `records:     ${info.records}`,
         `chunks:      ${info.chunks}`,
+        `precision:   ${info.precision}`,
+        `ann:         ${info.ann === null ? "none (exact search)" : `${info.ann.type}, ${info.ann.partitions} partitions, covers ${info.ann.indexedChunks} chunks (${info.ann.unindexedChunks} not yet: searched flat until the next optimize)`}`,
         `metadata:    ${fields.length ? fields.join(", ") : "none"}`,
         `size:        ${humanBytes(info.bytesOnDisk)} (${info.bytesOnDisk} bytes on disk)`,
       ].join("\n") + "\n",
@@ -263,6 +276,50 @@ async function indexRm(argv: string[], ctx: CliContext): Promise<number> {
     const { deleted } = await index.delete(ids);
     ctx.stdout.write(`${dir}: removed ${deleted} of ${ids.length} records\n`);
     return deleted === ids.length ? 0 : 1;
+  } finally {
+    await index.close();
+  }
+}
+
+async function indexOptimize(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...commonModelOptions.options,
+      ann: { type: "string" },
+      partitions: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(INDEX_HELP);
+    return 0;
+  }
+  const dir = dirArg(positionals, "embedkit index optimize DIR");
+  if (values.partitions !== undefined && values.ann === undefined) {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "--partitions applies with --ann TYPE", {
+      flag: "--partitions",
+      value: values.partitions,
+    });
+  }
+  await requireIndex(dir);
+  const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
+  try {
+    const r = await index.optimize(
+      values.ann !== undefined
+        ? {
+            ann: {
+              type: values.ann as AnnType,
+              ...(values.partitions !== undefined ? { partitions: intFlag("--partitions", values.partitions) } : {}),
+            },
+          }
+        : {},
+    );
+    ctx.stdout.write(
+      `${dir}: compacted (${r.filesRemoved} data files merged into ${r.filesAdded}, ${r.versionsRemoved} old versions and ${humanBytes(r.bytesRemoved)} removed); ann: ${r.ann === null ? "none" : `${r.ann.type}, ${r.ann.partitions} partitions, ${r.ann.indexedChunks} chunks`}\n`,
+    );
+    return 0;
   } finally {
     await index.close();
   }

@@ -31,7 +31,8 @@ Commands:
   serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
   job submit|status|retry|cancel   bulk embedding jobs on a Redis queue (BullMQ), any number of workers
   worker                  take units of bulk jobs from the queue; Ctrl-C drains
-  index add|info|rm DIR   a vector index in a folder: chunk, embed and store records; counts; delete by id
+  index add|info|rm|optimize DIR   a vector index in a folder: chunk, embed and store records; counts;
+                          delete by id; compact and build the ANN index
   search DIR QUERY        the nearest chunks of a vector index, one hit per line (id, score, text)
 
 Run \`embedkit <command> --help\` for a command's options.

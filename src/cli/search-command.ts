@@ -9,6 +9,7 @@ import { MAX_TOP_K, VectorIndex, type SearchOptions } from "../index/vector-inde
 import { parseSearchPlan, type SearchMode } from "../index/search-mode.js";
 import { readSettings } from "../index/index-settings.js";
 import type { FusionMethod } from "../search/fuse.js";
+import type { RescoreWith } from "../index/ann-options.js";
 import type { MetadataFilter } from "../index/metadata-filter.js";
 import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
@@ -30,6 +31,12 @@ the record's id, the score and the chunk's text, best first. The score is the co
       --rerank             rescore the nearest --rerank-top chunks (default max(top, 20)) with a cross-encoder
       --rerank-model ID    the cross-encoder (default ${DEFAULT_RERANK_MODEL})
       --rerank-top N       chunks retrieved for reranking
+      --exact              scan every chunk (exact cosine) even when the index has an ANN index or is binary
+      --nprobes N          ANN: IVF partitions probed (default: all for ivf_hnsw_sq, 10% (at least 20) otherwise)
+      --ef N               ANN ivf_hnsw_sq: graph candidates (default max(100, 10 x top); at least top x refine factor)
+      --refine-factor N    ANN: re-rank N x top candidates by their float32 distance (default 4; none for ivf_flat)
+      --rescore N|none     binary index: rescore N x top Hamming candidates (default 4); none: Hamming order
+      --rescore-with W     binary index: float32 (default: the stored vectors) or bits (as quantizedSearch)
       --json               one JSON line per hit: {"rank","id","score","chunk","start","end","text","metadata"}
                            and "dense_score" / "sparse_score" where known
 ${commonModelOptions.help.replace(/\(default [^;]*;/, "(default: the index's model;")}`;
@@ -50,6 +57,12 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       rerank: { type: "boolean" },
       "rerank-model": { type: "string" },
       "rerank-top": { type: "string" },
+      exact: { type: "boolean" },
+      nprobes: { type: "string" },
+      ef: { type: "string" },
+      "refine-factor": { type: "string" },
+      rescore: { type: "string" },
+      "rescore-with": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -103,6 +116,16 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
   try {
     const hits = await index.search(query, {
       topK,
+      ...(values.exact ? { exact: true } : {}),
+      ...(values.nprobes !== undefined ? { nprobes: intFlag("--nprobes", values.nprobes) } : {}),
+      ...(values.ef !== undefined ? { ef: intFlag("--ef", values.ef) } : {}),
+      ...(values["refine-factor"] !== undefined
+        ? { refineFactor: intFlag("--refine-factor", values["refine-factor"]) }
+        : {}),
+      ...(values.rescore !== undefined
+        ? { rescore: values.rescore === "none" ? (false as const) : intFlag("--rescore", values.rescore) }
+        : {}),
+      ...(values["rescore-with"] !== undefined ? { rescoreWith: values["rescore-with"] as RescoreWith } : {}),
       ...(filter !== undefined ? { filter } : {}),
       ...modeOptions,
       ...(reranker !== undefined

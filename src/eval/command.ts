@@ -97,6 +97,20 @@ export interface EvalCommandOptions {
    * Results are filed under "<model>+<precision>" or "<model>+<precision>-rescore<multiplier>".
    */
   readonly precision?: QuantizedRetrieverOptions;
+  /**
+   * Retrieval tasks: search through a vector index instead of exact search. eval/ sits below
+   * index/, so the caller (the CLI) gives the wrapper (index/index-retriever.ts). Results are
+   * filed under "<model>+<label>".
+   */
+  readonly index?: IndexSearchWrapper;
+}
+
+/** A retriever that searches a dense model's vectors through a vector index (see {@link EvalCommandOptions.index}). */
+export interface IndexSearchWrapper {
+  /** The result-file label, e.g. "index-ann-ivf_hnsw_sq". */
+  readonly label: string;
+  /** Wraps the dense model under evaluation. */
+  wrap(embedder: DisposableEmbedder): Retriever;
 }
 
 /** An engine that can switch L2 normalization per call, as TextEmbedding can. */
@@ -351,20 +365,33 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
   const isBm25 = bm25ModelId(given.model) !== undefined;
   const rerankTop = given.rerankTop ?? DEFAULT_RERANK_TOP;
   const firstModel =
-    given.precision !== undefined
-      ? `${given.model}+${precisionLabel(given.precision)}`
-      : given.hybrid !== undefined
-        ? `${given.model}+${given.hybrid}-${given.fusion ?? "rrf"}`
-        : given.model;
+    given.index !== undefined
+      ? `${given.model}+${given.index.label}`
+      : given.precision !== undefined
+        ? `${given.model}+${precisionLabel(given.precision)}`
+        : given.hybrid !== undefined
+          ? `${given.model}+${given.hybrid}-${given.fusion ?? "rrf"}`
+          : given.model;
   const resultModel = given.rerank !== undefined ? `${firstModel}+rerank-${given.rerank}@${rerankTop}` : firstModel;
   const { SparseTextEmbedding } = await import("../sparse/sparse-text-embedding.js");
   const isSparse = !isBm25 && (await SparseTextEmbedding.isSparseModel(given.model));
+  if (
+    given.index !== undefined &&
+    (isBm25 || isSparse || given.hybrid !== undefined || given.precision !== undefined)
+  ) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      `index search applies to a dense model's vectors alone, not to bm25, sparse models, hybrid or quantized search (got --model ${given.model}${given.hybrid ? ", --hybrid" : ""}${given.precision ? ", --precision" : ""})`,
+      { field: "index", model: given.model },
+    );
+  }
   const normalize = given.normalize ?? (isBm25 || isSparse ? undefined : publishedNormalize(given.model));
   const options: EvalCommandOptions = { ...given, ...(normalize !== undefined ? { normalize } : {}) };
   const tasks = await resolveTasks(options.tasks, options.dataDir);
   const cache = options.cacheDir !== undefined ? new EmbeddingCache(options.cacheDir) : undefined;
   const results: EvalCommandTaskResult[] = [];
   let embedder: DisposableEmbedder | Retriever | PairScorer | undefined;
+  let wrappedByIndex = false;
   const isReranker =
     !isBm25 && (await (await import("../rerank/text-cross-encoder.js")).TextCrossEncoder.isReranker(given.model));
   if (isReranker && options.rerank !== undefined) {
@@ -409,6 +436,10 @@ export async function runEvalCommand(given: EvalCommandOptions): Promise<EvalCom
       }
       if (options.precision !== undefined && !(embedder instanceof QuantizedRetriever)) {
         embedder = new QuantizedRetriever(embedder as DisposableEmbedder, options.precision);
+      }
+      if (options.index !== undefined && !wrappedByIndex) {
+        embedder = options.index.wrap(embedder as DisposableEmbedder);
+        wrappedByIndex = true;
       }
       if (options.rerank !== undefined && !(embedder instanceof RerankRetriever)) {
         const first = embedder as Retriever | DisposableEmbedder;

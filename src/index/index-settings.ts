@@ -54,6 +54,8 @@ export interface IndexSettings {
    * SPLADE model id (registry id or local folder) whose vectors are stored.
    */
   readonly sparse: IndexSparse;
+  /** What searches go by: float32 (absent: indexes made before precisions existed) or binary. */
+  readonly precision?: "float32" | "binary";
 }
 
 /** An index's sparse side: "none", "bm25", or a SPLADE model id or folder. */
@@ -137,7 +139,8 @@ export async function readSettings(dir: string): Promise<IndexSettings | undefin
     typeof s.prompts?.query !== "string" ||
     typeof s.prompts.passage !== "string" ||
     typeof s.sparse !== "string" ||
-    s.sparse === ""
+    s.sparse === "" ||
+    (s.precision !== undefined && s.precision !== "float32" && s.precision !== "binary")
   ) {
     throw corrupt(dir, "is not an embedkit index settings file (format 1)");
   }

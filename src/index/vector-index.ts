@@ -28,7 +28,18 @@ import {
   type IndexSettings,
 } from "./index-settings.js";
 import { parseFilter, type MetadataFilter } from "./metadata-filter.js";
-import type { ChunkRow, ChunkStore, MetadataType, MetadataValue, StoreCondition } from "./store/chunk-store.js";
+import {
+  parseAnnSearch,
+  parseIndexPrecision,
+  parseRescore,
+  parseRescoreWith,
+  type AnnSearchOptions,
+  type IndexPrecision,
+  type RescoreWith,
+} from "./ann-options.js";
+import { searchChunks } from "./chunk-search.js";
+import { annInfo, optimizeIndex, type AnnInfo, type OptimizeOptions, type OptimizeResult } from "./optimize-index.js";
+import type { ChunkRow, ChunkStore, MetadataType, MetadataValue } from "./store/chunk-store.js";
 import { openLanceStore } from "./store/lance-store.js";
 import { ReadWriteLock } from "./read-write-lock.js";
 import { IndexSparseEncoder, parseSparseOption } from "./sparse-encoder.js";
@@ -57,6 +68,12 @@ export interface VectorIndexOptions extends Omit<TextEmbeddingOptions, "model"> 
   readonly sparse?: string;
   /** A loaded SPLADE engine to use instead of loading `sparse` (the index does not dispose it). */
   readonly sparseEngine?: SparseTextEmbedding;
+  /**
+   * What searches go by (fixed when the index is created; another one on reopen is
+   * `index_precision_mismatch`): "float32" (default; cosine over the vectors) or "binary"
+   * (packed sign bits stored next to the vectors; Hamming first pass, then rescoring).
+   */
+  readonly precision?: IndexPrecision;
 }
 
 /** Options of {@link VectorIndex.add}. */
@@ -88,7 +105,16 @@ export interface DeleteResult {
 }
 
 /** Options of {@link VectorIndex.search}. */
-export interface SearchOptions {
+export interface SearchOptions extends AnnSearchOptions {
+  /** Scan every chunk's float32 vector (exact cosine), even with an ANN index or a binary precision. */
+  readonly exact?: boolean;
+  /**
+   * Binary index: rescore `rescore × topK` Hamming candidates (default 4), or false for the
+   * Hamming order alone (scored (dim − 2 × Hamming) / dim, the cosine of the sign vectors).
+   */
+  readonly rescore?: number | false;
+  /** Binary index: rescore against the stored float32 vectors (default; cosine) or their 0/1 bits (`query · bits`, as quantizedSearch). */
+  readonly rescoreWith?: RescoreWith;
   /** Hits returned at most. Default 10. */
   readonly topK?: number;
   /** Metadata conditions every hit satisfies: `{ field: value }` or `{ field: { $in: [values] } }`. */
@@ -144,6 +170,10 @@ export interface IndexHit {
 
 /** What {@link VectorIndex.info} reports. */
 export interface IndexInfo extends IndexSettings {
+  /** What searches go by. */
+  readonly precision: IndexPrecision;
+  /** The ANN index: its kind, partitions and how many chunks it covers; null when none was built. */
+  readonly ann: AnnInfo | null;
   /** The index folder, absolute. */
   readonly path: string;
   /** Records (documents) stored. */
@@ -166,6 +196,8 @@ export class VectorIndex {
   /** Commits take it exclusively; sparse and hybrid searches share it (one table version each). */
   private readonly commits = new ReadWriteLock();
   private readonly sparseSearcher: SparseSearcher | undefined;
+  /** The ANN index's kind and partitions, read once per open and after each optimize (not per search). */
+  private annKind: Promise<AnnInfo | null> | undefined;
 
   private constructor(
     /** The index folder. */
@@ -207,6 +239,14 @@ export class VectorIndex {
     }
     if (stored !== undefined) checkAgainst(dir, stored, modelId, options.dimensions, given);
     if (stored !== undefined && sparse !== undefined) checkSparse(dir, stored, sparse);
+    const precision = options.precision === undefined ? undefined : parseIndexPrecision(options.precision);
+    if (stored !== undefined && precision !== undefined && precision !== (stored.precision ?? "float32")) {
+      throw new EmbedkitError(
+        ERROR_CODES.INDEX_PRECISION_MISMATCH,
+        `vector index at "${dir}" was built with precision ${stored.precision ?? "float32"}; precision ${precision} was given (it is fixed when an index is created)`,
+        { path: dir, field: "precision", stored: stored.precision ?? "float32", given: precision },
+      );
+    }
     if (stored === undefined && modelId === undefined) {
       throw new EmbedkitError(
         ERROR_CODES.INVALID_OPTION,
@@ -214,7 +254,14 @@ export class VectorIndex {
         { field: "model", path: dir },
       );
     }
-    const { engine: _engine, chunking: _chunking, sparse: _sparse, sparseEngine, ...engineOptions } = options;
+    const {
+      engine: _engine,
+      chunking: _chunking,
+      sparse: _sparse,
+      sparseEngine,
+      precision: _precision,
+      ...engineOptions
+    } = options;
     // A Matryoshka index built with `dimensions` keeps giving vectors of its size.
     const dimensions = options.dimensions ?? stored?.dimension;
     const engine =
@@ -235,9 +282,18 @@ export class VectorIndex {
         prompts: { query: engine.spec.prompts.query, passage: engine.spec.prompts.passage },
         chunking: given ?? { strategy: "none" },
         sparse: sparse ?? "none",
+        precision: precision ?? "float32",
       };
       if (engine.dim !== settings.dimension) {
         throw dimensionMismatch(dir, settings.dimension, engine.dim);
+      }
+      const binary = settings.precision === "binary";
+      if (binary && settings.dimension % 8 !== 0) {
+        throw new EmbedkitError(
+          ERROR_CODES.INVALID_OPTION,
+          `precision binary packs 8 dimensions per byte; the model gives ${settings.dimension} dimensions, not a multiple of 8`,
+          { field: "precision", dimensions: settings.dimension, multipleOf: 8 },
+        );
       }
       if (settings.sparse !== "none") {
         sparseEncoder = await IndexSparseEncoder.create(settings.sparse, sparseEngine, {
@@ -246,7 +302,7 @@ export class VectorIndex {
         });
       }
       if (stored === undefined) await writeSettings(dir, settings);
-      const store = await openLanceStore(dir, { dim: settings.dimension, sparse: settings.sparse !== "none" });
+      const store = await openLanceStore(dir, { dim: settings.dimension, sparse: settings.sparse !== "none", binary });
       return new VectorIndex(dir, settings, engine, owns, store, sparseEncoder);
     } catch (e) {
       if (owns) await engine.dispose();
@@ -343,10 +399,42 @@ export class VectorIndex {
           ? Math.max(topK, 20)
           : positiveInt("rerank.topN", rerank.topN, MAX_TOP_K);
     const plan = parseSearchPlan(options, this.settings.sparse, this.path, topN, MAX_TOP_K);
+    const tuning = parseAnnSearch(options);
+    const exact = options.exact === undefined ? false : checkBoolean("exact", options.exact);
+    const binary = this.settings.precision === "binary";
+    if (!binary && (options.rescore !== undefined || options.rescoreWith !== undefined)) {
+      throw new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `rescore and rescoreWith apply to a binary index; "${this.path}" has precision float32`,
+        { field: options.rescore !== undefined ? "rescore" : "rescoreWith", precision: "float32" },
+      );
+    }
+    const rescore = parseRescore(options.rescore);
+    const rescoreWith = parseRescoreWith(options.rescoreWith);
+    let ann: AnnInfo | null | undefined;
+    if (plan.mode !== "sparse" && !exact) {
+      this.annKind ??= annInfo(this.path, this.store).catch((e: unknown) => {
+        this.annKind = undefined; // read again by the next search
+        throw e;
+      });
+      ann = await this.annKind;
+    }
+    // Dense candidates: through the ANN index or the binary first pass, as the index holds them.
+    const denseCandidates = async (vector: Float32Array, limit: number): Promise<DenseCandidate[]> =>
+      searchChunks(this.store, vector, {
+        limit,
+        where,
+        precision: binary ? "binary" : "float32",
+        ann: ann ?? undefined,
+        tuning,
+        exact,
+        rescore,
+        rescoreWith,
+      });
     let hits: IndexHit[];
     if (plan.mode === "dense") {
       const vector = await this.engine.queryEmbed(query);
-      hits = (await this.denseCandidates(vector, topN, where)).map(({ docId, hash: _hash, ...h }) => ({
+      hits = (await denseCandidates(vector, topN)).map(({ docId, hash: _hash, ...h }) => ({
         id: docId,
         ...h,
       }));
@@ -358,7 +446,7 @@ export class VectorIndex {
         candidates: plan.candidates,
         fusion: plan.fusion,
         where,
-        ...(vector !== undefined ? { dense: (limit: number) => this.denseCandidates(vector, limit, where) } : {}),
+        ...(vector !== undefined ? { dense: (limit: number) => denseCandidates(vector, limit) } : {}),
       });
     }
     if (rerank === undefined || hits.length === 0) return hits;
@@ -375,29 +463,35 @@ export class VectorIndex {
     }));
   }
 
-  /** The `limit` chunks nearest to `vector` among those matching `where`, with their cosine. */
-  private async denseCandidates(
-    vector: Float32Array,
-    limit: number,
-    where: readonly StoreCondition[],
-  ): Promise<DenseCandidate[]> {
-    return (await this.store.search(vector, { limit, where })).map(({ distance, ...h }) => ({
-      ...h,
-      score: 1 - distance,
-    }));
-  }
-
   /** Every stored chunk of the records `ids`, with vectors, by id then chunk index. */
   async chunksOf(ids: readonly string[]): Promise<ChunkRow[]> {
     this.assertOpen();
     return this.store.readDocs(ids);
   }
 
-  /** The settings, record and chunk counts, metadata fields and size on disk. */
+  /**
+   * Compacts the index (merges small files, drops deleted and replaced rows, adds chunks written
+   * since the ANN build to it, removes every old version) and with `ann` builds the ANN index
+   * (`{}`: the default kind, ivf_hnsw_sq). Waits for writes in progress; run it while no other
+   * process writes the folder.
+   */
+  async optimize(options: OptimizeOptions = {}): Promise<OptimizeResult> {
+    this.assertOpen();
+    return this.exclusive(async () => {
+      this.annKind = undefined;
+      const r = await optimizeIndex(this.path, this.store, options);
+      this.annKind = Promise.resolve(r.ann);
+      return r;
+    });
+  }
+
+  /** The settings, record and chunk counts, metadata fields, ANN index and size on disk. */
   async info(): Promise<IndexInfo> {
     this.assertOpen();
     return {
       ...this.settings,
+      precision: this.settings.precision ?? "float32",
+      ann: await annInfo(this.path, this.store),
       path: this.path,
       records: await this.store.countDocs(),
       chunks: await this.store.countChunks(),
@@ -491,6 +585,16 @@ export class VectorIndex {
       throw new EmbedkitError(ERROR_CODES.DISPOSED, `vector index at "${this.path}" is closed`, { path: this.path });
     }
   }
+}
+
+function checkBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== "boolean") {
+    throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${field} must be true or false, got ${describeValue(value)}`, {
+      field,
+      value: typeof value === "object" ? describeValue(value) : value,
+    });
+  }
+  return value;
 }
 
 function typeOfValue(v: MetadataValue): MetadataType {

@@ -132,6 +132,7 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   // the vector index (POST /search)
   index_model_mismatch: SERVER,
   index_dimension_mismatch: SERVER,
+  index_precision_mismatch: SERVER,
   unknown_filter_field: REQUEST,
   index_store_failed: SERVER,
 };

@@ -1,5 +1,5 @@
 /**
- * `embedkit index add|info|rm` and `embedkit search` in-process on real LanceDB files and the
+ * `embedkit index add|info|rm|optimize` and `embedkit search` in-process on real LanceDB files and the
  * real MiniLM int8 model: ingest, re-run (nothing changes), search output (text and JSON lines),
  * info, rm, and bad input as exit codes with one clear line naming the input line.
  */
@@ -126,6 +126,34 @@ describe("embedkit index / search", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { text: string; start: number; end: number });
     assert.equal(hit!.text, long.slice(hit!.start, hit!.end));
+  });
+
+  test("optimize --ann builds the ANN index (info shows it), search knobs and --exact; binary --precision", async () => {
+    const kb = join(dir, "kb-ann");
+    let r = await run(["index", "add", kb, "--input", join(dir, "docs.jsonl"), ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run(["index", "optimize", kb, "--ann", "ivf_hnsw_sq", "-q", "int8"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /compacted .*; ann: ivf_hnsw_sq, 1 partitions, 4 chunks/);
+    r = await run(["index", "info", kb, "-q", "int8"]);
+    assert.match(r.stdout, /ann: +ivf_hnsw_sq, 1 partitions, covers 4 chunks \(0 not yet/);
+    r = await run(["search", kb, "when should I rotate the keys?", "--top", "1", "--exact", "-q", "int8"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^keys\t/);
+    // (ANN search at given knobs against exact search: tests/integration/vector-index-ann.test.ts)
+    r = await run(["search", kb, "keys", "--nprobes", "0", "-q", "int8"]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /\[invalid_option\]: nprobes must be an integer from 1 to 65536, got 0 \(set by --nprobes\)/,
+    );
+    const bin = join(dir, "kb-binary");
+    r = await run(["index", "add", bin, "--input", join(dir, "docs.jsonl"), "--precision", "binary", ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run(["search", bin, "when should I rotate the keys?", "--top", "1", "--rescore", "2", "-q", "int8"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^keys\t/);
+    // (precision mismatch on reopen, bad ANN types and the other knobs: tests/integration/vector-index-ann.test.ts)
   });
 
   test("bad input: exit codes and one line naming the input line; earlier records kept", async () => {

@@ -65,83 +65,105 @@ export function partitionsFor(n: number): number {
   return Math.max(1, Math.round(Math.sqrt(n)));
 }
 
-export const lancedbCandidate: Candidate = {
-  name: "lancedb",
-  pkg: "@lancedb/lancedb 0.31.0",
-  indexKind: "IVF_PQ cosine, sqrt(n) partitions, dim/16 sub-vectors (LanceDB's defaults)",
-  offers: {
-    persistence: "Lance files on disk (columnar, versioned); opened lazily, not loaded whole",
-    filters: "SQL where clauses on any column (prefilter by default, postfilter option)",
-    deleteUpsert:
-      "delete(predicate), update, mergeInsert (upsert by key); new rows are searched exactly until optimize/reindex",
-    crashGuarantee:
-      "each write commits a new table version atomically (manifest written last); an interrupted write leaves the previous version (Lance format docs: transactions)",
-  },
-  settings: [
-    { nprobes: 10, refine: 1 },
-    { nprobes: 20, refine: 5 },
-    { nprobes: 30, refine: 10 },
-    { nprobes: 50, refine: 10 },
-    { nprobes: 80, refine: 20 },
-    { nprobes: 120, refine: 30 },
-  ].map((p) => ({ label: `nprobes ${p.nprobes} refine ${p.refine}`, params: p })),
-  async build(dir, docs) {
-    const table = await openOrCreate(dir, docs.dim);
-    const ids = Int32Array.from({ length: docs.count }, (_, i) => i);
-    for (let i = 0; i < docs.count; i += BATCH) {
-      const j = Math.min(docs.count, i + BATCH);
-      await table.add(arrowBatch(ids.subarray(i, j), slice(docs, i, j)));
-    }
-    await table.createIndex("vector", {
-      config: lancedb.Index.ivfPq({
-        distanceType: "cosine",
-        numPartitions: partitionsFor(docs.count),
-        numSubVectors: docs.dim / 16,
-      }),
-    });
-    table.close();
-  },
-  async open(dir): Promise<OpenIndex> {
-    const db = await lancedb.connect(dir);
-    const table = await db.openTable(TABLE);
-    let params: Readonly<Record<string, number>> = { nprobes: 20, refine: 1 };
-    return {
-      async configure(setting: SearchSetting) {
-        params = setting.params;
-      },
-      async searchAll(queries, k) {
-        const out: Int32Array[] = [];
-        for (let q = 0; q < queries.count; q++) {
-          const rows = (await table
-            .vectorSearch(queries.data.subarray(q * queries.dim, (q + 1) * queries.dim))
-            .distanceType("cosine")
-            .nprobes(params.nprobes ?? 20)
-            .refineFactor(params.refine ?? 1)
-            .select(["id"])
-            .limit(k)
-            .toArray()) as { id: number }[];
-          out.push(Int32Array.from(rows, (r) => r.id));
-        }
-        return out;
-      },
-      async count() {
-        return table.countRows();
-      },
-      async ids(below) {
-        const rows = (await table.query().where(`id < ${below}`).select(["id"]).limit(below).toArray()) as {
-          id: number;
-        }[];
-        return Int32Array.from(rows, (r) => r.id).sort();
-      },
-      async close() {
-        table.close();
-        db.close();
-      },
-    };
-  },
-  async append(dir, ids, batch) {
-    const table = await openOrCreate(dir, batch.dim);
-    await table.add(arrowBatch(ids, batch));
-    table.close();
-  },
+type Kind = "ivf_pq" | "ivf_hnsw_sq";
+
+function lancedbOf(kind: Kind): Candidate {
+  const hnsw = kind === "ivf_hnsw_sq";
+  return {
+    name: hnsw ? "lancedb-hnsw" : "lancedb",
+    pkg: "@lancedb/lancedb 0.31.0",
+    indexKind: hnsw
+      ? "IVF_HNSW_SQ cosine, 1 partition (LanceDB recommends few for HNSW), m 20, ef_construction 300 (defaults)"
+      : "IVF_PQ cosine, sqrt(n) partitions, dim/16 sub-vectors (LanceDB's defaults)",
+    offers: OFFERS,
+    settings: hnsw
+      ? [50, 100, 200, 400, 800].map((ef) => ({ label: `ef ${ef} refine 4`, params: { ef, refine: 4 } }))
+      : PQ_SETTINGS,
+    async build(dir, docs) {
+      const table = await openOrCreate(dir, docs.dim);
+      const ids = Int32Array.from({ length: docs.count }, (_, i) => i);
+      for (let i = 0; i < docs.count; i += BATCH) {
+        const j = Math.min(docs.count, i + BATCH);
+        await table.add(arrowBatch(ids.subarray(i, j), slice(docs, i, j)));
+      }
+      await table.createIndex("vector", {
+        config: hnsw
+          ? lancedb.Index.hnswSq({ distanceType: "cosine", numPartitions: 1 })
+          : lancedb.Index.ivfPq({
+              distanceType: "cosine",
+              numPartitions: partitionsFor(docs.count),
+              numSubVectors: docs.dim / 16,
+            }),
+      });
+      table.close();
+    },
+    open: (dir) => openSearch(dir),
+    append: appendBatch,
+  };
+}
+
+const OFFERS = {
+  persistence: "Lance files on disk (columnar, versioned); opened lazily, not loaded whole",
+  filters: "SQL where clauses on any column (prefilter by default, postfilter option)",
+  deleteUpsert:
+    "delete(predicate), update, mergeInsert (upsert by key); new rows are searched exactly until optimize/reindex",
+  crashGuarantee:
+    "each write commits a new table version atomically (manifest written last); an interrupted write leaves the previous version (Lance format docs: transactions)",
 };
+
+const PQ_SETTINGS = [
+  { nprobes: 10, refine: 1 },
+  { nprobes: 20, refine: 5 },
+  { nprobes: 30, refine: 10 },
+  { nprobes: 50, refine: 10 },
+  { nprobes: 80, refine: 20 },
+  { nprobes: 120, refine: 30 },
+].map((p) => ({ label: `nprobes ${p.nprobes} refine ${p.refine}`, params: p }));
+
+async function openSearch(dir: string): Promise<OpenIndex> {
+  const db = await lancedb.connect(dir);
+  const table = await db.openTable(TABLE);
+  let params: Readonly<Record<string, number>> = { nprobes: 20, refine: 1 };
+  return {
+    async configure(setting: SearchSetting) {
+      params = setting.params;
+    },
+    async searchAll(queries, k) {
+      const out: Int32Array[] = [];
+      for (let q = 0; q < queries.count; q++) {
+        let query = table
+          .vectorSearch(queries.data.subarray(q * queries.dim, (q + 1) * queries.dim))
+          .distanceType("cosine")
+          .refineFactor(params.refine ?? 1);
+        query = params.ef !== undefined ? query.ef(params.ef) : query.nprobes(params.nprobes ?? 20);
+        const rows = (await query.select(["id"]).limit(k).toArray()) as { id: number }[];
+        out.push(Int32Array.from(rows, (r) => r.id));
+      }
+      return out;
+    },
+    async count() {
+      return table.countRows();
+    },
+    async ids(below) {
+      const rows = (await table.query().where(`id < ${below}`).select(["id"]).limit(below).toArray()) as {
+        id: number;
+      }[];
+      return Int32Array.from(rows, (r) => r.id).sort();
+    },
+    async close() {
+      table.close();
+      db.close();
+    },
+  };
+}
+
+async function appendBatch(dir: string, ids: Int32Array, batch: VectorSet): Promise<void> {
+  const table = await openOrCreate(dir, batch.dim);
+  await table.add(arrowBatch(ids, batch));
+  table.close();
+}
+
+/** LanceDB's default vector index (IVF_PQ), as bench/index-candidates.ts measured it. */
+export const lancedbCandidate: Candidate = lancedbOf("ivf_pq");
+/** LanceDB's IVF_HNSW_SQ, used directly (the kind embedkit's ANN defaults to). */
+export const lancedbHnswCandidate: Candidate = lancedbOf("ivf_hnsw_sq");

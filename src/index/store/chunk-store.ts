@@ -76,6 +76,79 @@ export interface StoreSearchOptions {
   readonly limit: number;
   /** Conditions all chunks returned satisfy (ANDed), applied before the nearest are taken. */
   readonly where: readonly StoreCondition[];
+  /** How an ANN index is searched (ignored when there is none, or with `exact`). */
+  readonly ann?: AnnSearchParams;
+  /** A flat scan over every chunk, even when an ANN index exists. */
+  readonly exact?: boolean;
+}
+
+/** The approximate nearest-neighbour index kinds the store can build over the vectors. */
+export type AnnType = "ivf_hnsw_sq" | "ivf_pq" | "ivf_flat";
+
+/** How to build an ANN index (store defaults for what is unset). */
+export interface AnnBuildParams {
+  readonly type: AnnType;
+  /** IVF partitions (k-means clusters). */
+  readonly partitions?: number;
+  /** ivf_pq: sub-vectors per vector (dim must divide by it). */
+  readonly subVectors?: number;
+  /** ivf_hnsw_sq: graph neighbours per node. */
+  readonly m?: number;
+  /** ivf_hnsw_sq: candidates kept while building the graph. */
+  readonly efConstruction?: number;
+}
+
+/** How an ANN index is searched. */
+export interface AnnSearchParams {
+  /** IVF partitions probed. */
+  readonly nprobes?: number;
+  /** ivf_hnsw_sq: candidates kept while walking the graph. */
+  readonly ef?: number;
+  /** The ANN's best `refineFactor × limit` are re-ranked by their exact (float32) distance. */
+  readonly refineFactor?: number;
+}
+
+/** The ANN index of a store, if any. */
+export interface AnnState {
+  readonly type: AnnType;
+  /** Chunks the ANN index covers (chunks written after it was built are searched by a flat scan). */
+  readonly indexedChunks: number;
+  /** Chunks it does not cover yet. */
+  readonly unindexedChunks: number;
+}
+
+/** What {@link ChunkStore.compact} did. */
+export interface CompactResult {
+  /** Data files removed by merging small ones (and dropping deleted rows). */
+  readonly filesRemoved: number;
+  /** Data files written by that merge. */
+  readonly filesAdded: number;
+  /** Old table versions removed. */
+  readonly versionsRemoved: number;
+  /** Bytes freed by removing them. */
+  readonly bytesRemoved: number;
+}
+
+/** A chunk found by Hamming distance (binary first pass), with what rescoring needs. */
+export interface BitsHit extends Omit<ChunkRow, "vector"> {
+  /** Bits that differ from the query's. */
+  readonly hamming: number;
+  /** The stored float32 vector (with `with: "vector"`). */
+  readonly vector?: Float32Array;
+  /** The stored packed sign bits, ubinary: first dimension in the top bit (with `with: "bits"`). */
+  readonly bits?: Uint8Array;
+}
+
+/** Options of {@link ChunkStore.searchBits}. */
+export interface BitsSearchOptions {
+  /** Chunks returned at most (none when `below` is set). */
+  readonly limit: number;
+  /** Only chunks whose Hamming distance is below this. */
+  readonly below?: number;
+  /** Conditions all chunks returned satisfy (ANDed). */
+  readonly where: readonly StoreCondition[];
+  /** What each hit carries for rescoring: its float32 vector, its bits, or neither. */
+  readonly with?: "vector" | "bits";
 }
 
 /** The storage of one vector index: chunk rows, replaced a whole document at a time. */
@@ -97,6 +170,20 @@ export interface ChunkStore {
   deleteDocs(docIds: readonly string[]): Promise<number>;
   /** The `limit` chunks nearest to `vector` by cosine distance among those matching `where`. */
   search(vector: Float32Array, options: StoreSearchOptions): Promise<StoreHit[]>;
+  /**
+   * With a bits column (opened with `binary`): the chunks nearest to the packed sign bits `bits`
+   * by Hamming distance, a flat scan, in no defined order among equal distances.
+   */
+  searchBits(bits: Uint8Array, options: BitsSearchOptions): Promise<BitsHit[]>;
+  /** Builds (or replaces) the ANN index over the vectors. */
+  buildAnn(params: AnnBuildParams): Promise<void>;
+  /** The ANN index, or undefined when none was built. */
+  annState(): Promise<AnnState | undefined>;
+  /**
+   * Merges small data files, drops deleted rows, adds unindexed chunks to the ANN index, and
+   * removes every table version but the current one (no reader can go back to them after).
+   */
+  compact(): Promise<CompactResult>;
   /** Every stored chunk of `docIds`, vectors (dense, and sparse when stored) included, by document id then chunk index. */
   readDocs(docIds: readonly string[]): Promise<ChunkRow[]>;
   /** The table's version: it changes with every commit (write, delete, new column). */

@@ -12,10 +12,16 @@ import { createRequire } from "node:module";
 import type * as LanceDb from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
+import { packSignBits } from "../../pooling/quantize.js";
 import {
   rowKey,
+  type AnnBuildParams,
+  type AnnState,
+  type BitsHit,
+  type BitsSearchOptions,
   type ChunkRow,
   type ChunkStore,
+  type CompactResult,
   type MetadataType,
   type MetadataValue,
   type SparseChunks,
@@ -23,6 +29,7 @@ import {
   type StoreHit,
   type StoreSearchOptions,
 } from "./chunk-store.js";
+import { BITS_COLUMN, bitsQuery, compactTable, createAnnIndex, readAnnState, tuneQuery } from "./lance-ann.js";
 import { hasSparseColumns, scanSparseColumns, sparseFields, sparseFromRecord, sparseRecord } from "./lance-sparse.js";
 
 // Loaded on first use, so `import "embedkit"` does not load LanceDB's native library.
@@ -45,6 +52,11 @@ export interface LanceStoreOptions {
   readonly dim: number;
   /** Whether rows carry sparse vectors: the table is created with the columns, and an existing one must match. */
   readonly sparse?: boolean;
+  /**
+   * A `bits` column of packed sign bits next to the vectors (a binary index, searched by Hamming
+   * distance): the table is created with it, and an existing table must have it or not as asked.
+   */
+  readonly binary?: boolean;
 }
 
 /** Whether `name` can be a metadata field (a column name we can put in SQL without quoting issues). */
@@ -82,7 +94,7 @@ function metadataType(t: Arrow.DataType): MetadataType | undefined {
   return undefined;
 }
 
-function baseSchema(dim: number, sparse: boolean): Arrow.Schema {
+function baseSchema(dim: number, sparse: boolean, binary: boolean): Arrow.Schema {
   const { arrow } = libs();
   const f = (name: string, type: Arrow.DataType, nullable = false) => new arrow.Field(name, type, nullable);
   return new arrow.Schema([
@@ -96,6 +108,9 @@ function baseSchema(dim: number, sparse: boolean): Arrow.Schema {
     f("metadata", new arrow.Utf8()),
     f("vector", new arrow.FixedSizeList(dim, new arrow.Field("item", new arrow.Float32(), true))),
     ...(sparse ? sparseFields(arrow) : []),
+    ...(binary
+      ? [f(BITS_COLUMN, new arrow.FixedSizeList(dim / 8, new arrow.Field("item", new arrow.Uint8(), true)))]
+      : []),
   ]);
 }
 
@@ -122,6 +137,7 @@ class LanceStore implements ChunkStore {
     readonly dim: number,
     fields: Map<string, MetadataType>,
     private readonly sparse: boolean,
+    private readonly binary: boolean,
   ) {
     this.fields = fields;
   }
@@ -179,15 +195,55 @@ class LanceStore implements ChunkStore {
   }
 
   async search(vector: Float32Array, options: StoreSearchOptions): Promise<StoreHit[]> {
-    let q = this.table
-      .vectorSearch(vector)
-      .distanceType("cosine")
+    let q = tuneQuery(
+      this.table.vectorSearch(vector).column("vector").distanceType("cosine"),
+      options.ann,
+      options.exact === true,
+    )
       .limit(options.limit)
       .select(["doc_id", "chunk_index", "text", "start", "end", "hash", "metadata", "_distance"]);
     const where = this.whereClause(options.where);
     if (where !== undefined) q = q.where(where);
     const rows = (await this.run("searching", () => q.toArray())) as Row[];
     return rows.map((r) => ({ ...this.fromRecord(r), distance: Number(r["_distance"]) }));
+  }
+
+  async searchBits(bits: Uint8Array, options: BitsSearchOptions): Promise<BitsHit[]> {
+    if (!this.binary) throw new Error("searchBits: this store has no bits column");
+    const extra = options.with === "vector" ? ["vector"] : options.with === "bits" ? [BITS_COLUMN] : [];
+    let q = bitsQuery(this.table, bits, options.limit, options.below).select([
+      "doc_id",
+      "chunk_index",
+      "text",
+      "start",
+      "end",
+      "hash",
+      "metadata",
+      "_distance",
+      ...extra,
+    ]);
+    const where = this.whereClause(options.where);
+    if (where !== undefined) q = q.where(where);
+    const rows = (await this.run("searching by Hamming distance", () => q.toArray())) as Row[];
+    return rows.map((r) => ({
+      ...this.fromRecord(r),
+      hamming: Number(r["_distance"]),
+      ...(options.with === "vector" ? { vector: Float32Array.from(r["vector"] as Iterable<number>) } : {}),
+      ...(options.with === "bits" ? { bits: Uint8Array.from(r[BITS_COLUMN] as Iterable<number>) } : {}),
+    }));
+  }
+
+  async buildAnn(params: AnnBuildParams): Promise<void> {
+    const rows = await this.countChunks();
+    await this.run("building the ANN index", () => createAnnIndex(libs().lancedb, this.table, params, rows));
+  }
+
+  async annState(): Promise<AnnState | undefined> {
+    return this.run("reading the ANN index", () => readAnnState(this.table));
+  }
+
+  async compact(): Promise<CompactResult> {
+    return this.run("compacting", () => compactTable(this.table));
   }
 
   async readDocs(docIds: readonly string[]): Promise<ChunkRow[]> {
@@ -270,6 +326,7 @@ class LanceStore implements ChunkStore {
       metadata: JSON.stringify(r.metadata),
       vector: Array.from(r.vector),
     };
+    if (this.binary) rec[BITS_COLUMN] = Array.from(packSignBits(r.vector));
     for (const name of this.fields.keys()) rec[`${META_PREFIX}${name}`] = r.metadata[name] ?? null;
     if (this.sparse) {
       if (r.sparse === undefined) throw new Error(`toRecord: chunk ${rec["row_id"] as string} has no sparse vector`);
@@ -310,6 +367,7 @@ class LanceStore implements ChunkStore {
  * is an `index_dimension_mismatch` error.
  */
 export async function openLanceStore(dir: string, options: LanceStoreOptions): Promise<ChunkStore & LanceStore> {
+  const binary = options.binary === true;
   let db: LanceDb.Connection;
   let arrow: typeof Arrow;
   try {
@@ -323,7 +381,9 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
     const names = await db.tableNames();
     const table = names.includes(TABLE)
       ? await db.openTable(TABLE)
-      : await db.createEmptyTable(TABLE, baseSchema(options.dim, options.sparse ?? false), { existOk: true });
+      : await db.createEmptyTable(TABLE, baseSchema(options.dim, options.sparse ?? false, binary), {
+          existOk: true,
+        });
     const schema = await table.schema();
     const vector = schema.fields.find((f) => f.name === "vector");
     const stored = vector && arrow.DataType.isFixedSizeList(vector.type) ? vector.type.listSize : undefined;
@@ -343,13 +403,22 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
         { path: dir, field: "sparse", reason: "sparse columns and settings disagree" },
       );
     }
+    const hasBits = schema.fields.some((f) => f.name === BITS_COLUMN);
+    if (hasBits !== binary) {
+      table.close();
+      throw new EmbedkitError(
+        ERROR_CODES.INDEX_PRECISION_MISMATCH,
+        `vector index at "${dir}" ${hasBits ? "stores" : "has no"} packed sign bits; it was opened as a ${binary ? "binary" : "float32"} index`,
+        { path: dir, field: "precision", stored: hasBits ? "binary" : "float32", given: binary ? "binary" : "float32" },
+      );
+    }
     const fields = new Map<string, MetadataType>();
     for (const f of schema.fields) {
       if (!f.name.startsWith(META_PREFIX)) continue;
       const t = metadataType(f.type);
       if (t !== undefined) fields.set(f.name.slice(META_PREFIX.length), t);
     }
-    return new LanceStore(dir, db, table, options.dim, fields, options.sparse ?? false);
+    return new LanceStore(dir, db, table, options.dim, fields, options.sparse ?? false, binary);
   } catch (e) {
     db.close();
     if (e instanceof EmbedkitError) throw e;
