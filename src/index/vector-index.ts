@@ -20,6 +20,7 @@ import type { FusionMethod } from "../search/fuse.js";
 import { positiveInt } from "../embed/engine-options.js";
 import { checkRecord, type CheckedRecord } from "./index-record.js";
 import {
+  checkIndexModel,
   parseChunking,
   readSettings,
   sameChunking,
@@ -512,13 +513,7 @@ function checkAgainst(
   dimensions: number | undefined,
   chunking: IndexChunking | undefined,
 ): void {
-  if (model !== undefined && model !== stored.model) {
-    throw new EmbedkitError(
-      ERROR_CODES.INDEX_MODEL_MISMATCH,
-      `vector index at "${dir}" was built with model "${stored.model}"; model "${model}" was given (its vectors are not comparable)`,
-      { path: dir, field: "model", stored: stored.model, given: model },
-    );
-  }
+  checkIndexModel(dir, stored, model);
   if (dimensions !== undefined && dimensions !== stored.dimension)
     throw dimensionMismatch(dir, stored.dimension, dimensions);
   if (chunking !== undefined && !sameChunking(chunking, stored.chunking)) {
