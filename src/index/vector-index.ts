@@ -116,6 +116,14 @@ export interface SearchOptions {
     /** Chunks retrieved for reranking; default max(topK, 20). */
     readonly topN?: number;
   };
+  /**
+   * How the query becomes a vector. Default: the index's model with its query prompt
+   * (`queryEmbed`). A caller that batches queries of many requests (the server) passes its own;
+   * it must embed as the index's model does (query prompt, normalization, the index's dimension).
+   * Called once in dense and hybrid modes (never in sparse mode), after the other options are
+   * checked; a vector of another length than the index's is `index_dimension_mismatch`.
+   */
+  readonly embedQuery?: (query: string) => Promise<Float32Array>;
 }
 
 /** One search result: a chunk of a record. */
@@ -346,13 +354,13 @@ export class VectorIndex {
     const plan = parseSearchPlan(options, this.settings.sparse, this.path, topN, MAX_TOP_K);
     let hits: IndexHit[];
     if (plan.mode === "dense") {
-      const vector = await this.engine.queryEmbed(query);
+      const vector = await this.queryVector(query, options.embedQuery);
       hits = (await this.denseCandidates(vector, topN, where)).map(({ docId, hash: _hash, ...h }) => ({
         id: docId,
         ...h,
       }));
     } else {
-      const vector = plan.mode === "hybrid" ? await this.engine.queryEmbed(query) : undefined;
+      const vector = plan.mode === "hybrid" ? await this.queryVector(query, options.embedQuery) : undefined;
       hits = await this.sparseSearcher!.search(query, {
         mode: plan.mode,
         limit: topN,
@@ -386,6 +394,22 @@ export class VectorIndex {
       ...h,
       score: 1 - distance,
     }));
+  }
+
+  /** The query's dense vector: the caller's `embedQuery`, else the model's with its query prompt. */
+  private async queryVector(
+    query: string,
+    embedQuery: ((query: string) => Promise<Float32Array>) | undefined,
+  ): Promise<Float32Array> {
+    const vector = await (embedQuery ?? ((q: string) => this.engine.queryEmbed(q)))(query);
+    if (vector.length !== this.settings.dimension) {
+      throw new EmbedkitError(
+        ERROR_CODES.INDEX_DIMENSION_MISMATCH,
+        `vector index at "${this.path}" stores ${this.settings.dimension}-dimensional vectors; embedQuery gave ${vector.length}`,
+        { path: this.path, field: "embedQuery", stored: this.settings.dimension, given: vector.length },
+      );
+    }
+    return vector;
   }
 
   /** Every stored chunk of the records `ids`, with vectors, by id then chunk index. */
