@@ -8,7 +8,7 @@ import { pino } from "pino";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import type { TextCrossEncoder } from "../../src/rerank/text-cross-encoder.js";
 import { parseServerConfig, type ServerConfigInput } from "../../src/server/server-config.js";
-import { modelOptionsFor, startServer, type RunningServer } from "../../src/server/server.js";
+import { modelOptionsFor, startServer, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
 
@@ -26,6 +26,7 @@ export async function startTestServer(
   model: TextEmbedding | TextCrossEncoder,
   overrides: ServerConfigInput = {},
   disposeModel = false,
+  more: Pick<ServerOptions, "search"> = {},
 ): Promise<TestServer> {
   const logs: Record<string, unknown>[] = [];
   const logger = pino(
@@ -33,7 +34,7 @@ export async function startTestServer(
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
   const config = parseServerConfig({ host: "127.0.0.1", port: 0, ...overrides });
-  const server = await startServer({ config, model, logger, disposeModel, version: "test" });
+  const server = await startServer({ config, model, logger, disposeModel, version: "test", ...more });
   return Object.assign(server, { logs });
 }
 
