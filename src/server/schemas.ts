@@ -310,3 +310,51 @@ export const searchResponse = z
   .meta({ id: "SearchResponse" });
 
 export type SearchRequest = z.output<typeof searchRequest>;
+
+/** POST /embed_chunks: documents split into chunks, each with its vector (embedChunks). */
+export const embedChunksRequest = z
+  .object({
+    inputs: texts.describe("A document, or a list of documents."),
+    chunking: z
+      .object({
+        strategy: z
+          .string()
+          .describe(
+            '"late" (one pass over the document, a span mean per chunk) or "naive" (each chunk embedded alone).',
+          ),
+        by: z.string().nullish().describe("tokens | sentences | paragraphs | markdown. Default sentences."),
+        size: z
+          .number()
+          .nullish()
+          .describe("Most tokens per chunk. Default 256 (naive: at most the window less special tokens)."),
+        overlap: z.number().nullish().describe("Tokens shared with the previous chunk. Default 0."),
+      })
+      .describe(
+        "How documents are split and embedded; values are checked by the library (422 naming `chunking.<field>`).",
+      ),
+    normalize: z.boolean().nullish().describe("L2-normalize the chunk vectors. Default true (the model's convention)."),
+    truncate: z
+      .boolean()
+      .nullish()
+      .describe(
+        "Accepted for symmetry with /embed; nothing is cut: late chunking covers long documents in macro windows, naive chunks fit the window.",
+      ),
+    return_text: z.boolean().nullish().describe("Put each chunk's text in its result. Default false."),
+  })
+  .meta({ id: "EmbedChunksRequest" });
+
+/** Per document, its chunks in document order. */
+export const embedChunksResponse = z
+  .array(
+    z.array(
+      z.object({
+        index: z.number().int().describe("The chunk's position in its document, from 0."),
+        start: z.number().int().describe("UTF-16 offset of the chunk in the document: `text.slice(start, end)`."),
+        end: z.number().int(),
+        tokens: z.number().int().describe("The chunk's tokens (no special tokens)."),
+        text: z.string().optional(),
+        embedding: z.array(z.number()),
+      }),
+    ),
+  )
+  .meta({ id: "EmbedChunksResponse" });

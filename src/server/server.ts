@@ -30,6 +30,7 @@ import { ServerMetrics } from "./server-metrics.js";
 import { checkIndexModel } from "../index/index-settings.js";
 import { SearchService, type SearchTarget } from "./search-service.js";
 import { noIndexRoutes, searchRoutes } from "./routes-search.js";
+import { chunkRoutes } from "./routes-chunks.js";
 
 export interface ServerOptions {
   readonly config: ServerConfig;
@@ -233,6 +234,7 @@ interface Served {
 const EMBEDDING_ROUTES = [
   { path: "/embed", dialect: "tei" },
   { path: "/embed_sparse", dialect: "tei" },
+  { path: "/embed_chunks", dialect: "tei" },
   { path: "/v1/embeddings", dialect: "openai" },
 ] as const;
 
@@ -274,6 +276,7 @@ function serveEmbedder(model: TextEmbedding, ops: Omit<OpsDeps, "modelInfo">, pa
     routes: [
       ...teiRoutes(deps),
       ...openaiRoutes(deps),
+      ...chunkRoutes(deps),
       ...(search ? searchRoutes(search, name) : noIndexRoutes()),
       ...wrongTaskRoutes(model.modelId, "embed", RERANK_ROUTES),
     ],
