@@ -24,6 +24,7 @@ function result(h: IndexHit) {
     score: h.score,
     metadata: h.metadata,
     ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}),
+    ...(h.sparseScore !== undefined ? { sparse_score: h.sparseScore } : {}),
   };
 }
 

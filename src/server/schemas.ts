@@ -303,7 +303,14 @@ export const searchResponse = z
         text: z.string(),
         score: z.number().describe("Cosine similarity; with rerank, the cross-encoder's score."),
         metadata: z.record(z.string(), filterScalar),
-        dense_score: z.number().optional().describe("With rerank: the cosine similarity the chunk was retrieved with."),
+        dense_score: z
+          .number()
+          .optional()
+          .describe("Hybrid, or dense with rerank: the cosine similarity, when the chunk was in the dense list."),
+        sparse_score: z
+          .number()
+          .optional()
+          .describe("Hybrid, or sparse with rerank: the sparse score, when the chunk was in the sparse list."),
       }),
     ),
   })
