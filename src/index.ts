@@ -80,7 +80,7 @@ export type {
   SinkRow,
   SinkDocument,
 } from "./sinks/postgres/pg-vector-sink.js";
-export type { HnswOptions } from "./sinks/postgres/sink-schema.js";
+export type { HnswOptions, SinkSettings } from "./sinks/postgres/sink-schema.js";
 export type { MetadataFilter as PgMetadataFilter } from "./sinks/postgres/sink-values.js";
 export { ingest } from "./sinks/ingest.js";
 export type { IngestOptions, IngestResult, SinkRecord } from "./sinks/ingest.js";

@@ -14,15 +14,18 @@ import { parseIndexPrecision, type AnnType } from "../index/ann-options.js";
 import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
+import { indexAddPostgres, isPostgresUrl } from "./index-postgres.js";
 
-export const INDEX_HELP = `Usage: embedkit index add DIR [--input FILE] [options]
+export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T [--input FILE] [options]
        embedkit index info DIR [--json]
        embedkit index rm DIR --id ID [--id ID ...]
        embedkit index optimize DIR [--ann TYPE] [--partitions N]
 
 add: chunks, embeds and stores records in the vector index in folder DIR (created if needed).
 A record whose id is present replaces all its chunks; unchanged records are skipped, so running
-the same ingest again changes nothing.
+the same ingest again changes nothing. A postgres://user@host:port/db?table=T URL instead of DIR
+writes to the pgvector table T (default embeddings; created if needed) through the Postgres sink,
+with the same semantics; the model defaults to the table's (--progress is not available there).
 
   -i, --input FILE         records: .jsonl ({"id", "text", "metadata"?}) or .json (an array); default stdin (JSON lines)
       --chunk KIND         none (default: one chunk per record), naive or late (fixed when DIR is created)
@@ -93,7 +96,7 @@ export async function indexOpenOptions(dir: string, values: ModelValues, ctx: Cl
   };
 }
 
-function chunkingFrom(values: {
+export function chunkingFrom(values: {
   chunk?: string | undefined;
   "chunk-by"?: string | undefined;
   "chunk-size"?: string | undefined;
@@ -163,6 +166,19 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
   const batchSize = values["batch-size"] !== undefined ? intFlag("--batch-size", values["batch-size"]) : undefined;
   if (values.input !== undefined) await checkInputPath(values.input);
   const idField = values["id-field"] ?? "id";
+  if (isPostgresUrl(dir)) {
+    const current = { where: "" };
+    const source = readInputs(
+      values.input,
+      { textField: values["text-field"] ?? "text", idField, stdinFormat: "jsonl", keepFields: true },
+      ctx.stdin,
+    );
+    return indexAddPostgres(
+      dir,
+      { values, chunking, batchSize, records: indexRecords(source, idField, current), where: () => current.where },
+      ctx,
+    );
+  }
   const index = await VectorIndex.open(dir, {
     ...(await indexOpenOptions(dir, values, ctx)),
     ...(chunking !== undefined ? { chunking } : {}),
@@ -327,6 +343,13 @@ async function indexOptimize(argv: string[], ctx: CliContext): Promise<number> {
 
 /** An INVALID_OPTION naming DIR when it holds no index (info, rm and search never create one). */
 export async function requireIndex(dir: string): Promise<void> {
+  if (isPostgresUrl(dir)) {
+    throw new EmbedkitError(
+      ERROR_CODES.INVALID_OPTION,
+      "this command takes an index folder; a postgres:// table works with `index add` and `search` only",
+      { flag: "DIR" },
+    );
+  }
   if ((await readSettings(dir)) === undefined) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,

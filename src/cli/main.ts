@@ -1,9 +1,9 @@
 /**
  * L6: the embedkit command line. Parses argv, wires commands, and turns errors into one clear
  * line on stderr and an exit code (1: the work failed, 2: the command was used wrongly: an
- * unknown flag, or an `invalid_option` error).
+ * unknown flag, or one of the USAGE_ERRORS below).
  */
-import { ERROR_CODES, isEmbedkitError, type EmbedkitError } from "../errors.js";
+import { ERROR_CODES, isEmbedkitError, type EmbedkitError, type ErrorCode } from "../errors.js";
 import { FLAG_FOR_OPTION, type CliContext } from "./common.js";
 import { embedCommand } from "./embed-command.js";
 import { modelsCommand } from "./models-command.js";
@@ -29,6 +29,7 @@ Commands:
   rerank --query TEXT     rank documents (--input FILE or stdin) for a query with a cross-encoder
   eval                    score a model on MTEB-style tasks (STSBenchmark, Banking77, your own files)
   serve                   HTTP server: TEI routes and OpenAI /v1/embeddings, with dynamic batching
+                          (--index DIR: also POST /v1/search over a vector index)
   job submit|status|retry|cancel   bulk embedding jobs on a Redis queue (BullMQ), any number of workers
   worker                  take units of bulk jobs from the queue; Ctrl-C drains
   index add|info|rm|optimize DIR   a vector index in a folder: chunk, embed and store records; counts;
@@ -71,7 +72,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   } catch (e) {
     if (isEmbedkitError(e)) {
       ctx.stderr.write(`embedkit ${name}: error [${e.code}]: ${e.message}${flagHint(e)}\n`);
-      return e.code === ERROR_CODES.INVALID_OPTION ? 2 : 1;
+      return USAGE_ERRORS.has(e.code) ? 2 : 1;
     }
     const err = e as { code?: string; message?: string };
     if (typeof err.code === "string" && err.code.startsWith("ERR_PARSE_ARGS")) {
@@ -84,6 +85,17 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 export const VERSION = "0.1.0";
+
+/**
+ * Errors that mean the command was given something wrong (exit 2), not that its work failed
+ * (exit 1): a bad option, a --model the index was not built with, a database URL that reaches
+ * no database.
+ */
+const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ERROR_CODES.INVALID_OPTION,
+  ERROR_CODES.INDEX_MODEL_MISMATCH,
+  ERROR_CODES.DATABASE_UNREACHABLE,
+]);
 
 /** " (set by --batch-size)" when a library option error is about an option a flag sets. */
 function flagHint(e: EmbedkitError): string {

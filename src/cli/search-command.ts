@@ -15,12 +15,15 @@ import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { indexOpenOptions, requireIndex } from "./index-command.js";
+import { isPostgresUrl, searchPostgres } from "./index-postgres.js";
 
-export const SEARCH_HELP = `Usage: embedkit search DIR QUERY [options]
+export const SEARCH_HELP = `Usage: embedkit search DIR|postgres://...?table=T QUERY [options]
 
 Searches the vector index in folder DIR (see \`embedkit index add\`); prints one hit per line:
 the record's id, the score and the chunk's text, best first. The score is the cosine similarity
 (dense), the BM25 or SPLADE score (sparse), the fused score (hybrid), or the cross-encoder's (--rerank).
+With a postgres:// URL, searches that pgvector table (PgVectorSink.search, dense) with the table's
+model: --filter takes equality only ({"lang":"en"}, no $in); --rerank and --mode are not available.
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'
@@ -92,6 +95,7 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       );
     }
   }
+  if (isPostgresUrl(dir)) return searchPostgres(dir, query, { values, topK, filter }, ctx);
   await requireIndex(dir);
   const candidates = values.candidates !== undefined ? intFlag("--candidates", values.candidates) : undefined;
   const modeOptions: Pick<SearchOptions, "mode" | "hybrid" | "fusion" | "candidates"> = {

@@ -8,7 +8,7 @@
  * and the help text is generated from it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { pino, type Logger } from "pino";
@@ -28,6 +28,9 @@ import { modelOptionsFor, startServer, type RunningServer } from "../server/serv
 import { startSparseServer } from "../server/sparse-server.js";
 import { SparseTextEmbedding } from "../sparse/sparse-text-embedding.js";
 import type { CliContext } from "./common.js";
+import { requireIndex } from "./index-command.js";
+import { checkIndexModel, readSettings } from "../index/index-settings.js";
+import { VectorIndex } from "../index/vector-index.js";
 
 type Kind = "string" | "int" | "number" | "bool" | "list";
 
@@ -50,6 +53,18 @@ const SERVE_OPTIONS = {
     help: "fp32, int8, or fp16 where the model publishes it (see `embedkit models info ID`)",
   },
   threads: { flag: "threads", kind: "int", arg: "N", help: "ONNX Runtime intra-op threads (default: all cores)" },
+  index: {
+    flag: "index",
+    kind: "string",
+    arg: "DIR",
+    help: "serve POST /v1/search over this vector index (its model is served; see `embedkit index add`)",
+  },
+  rerankModel: {
+    flag: "rerank-model",
+    kind: "string",
+    arg: "ID|DIR",
+    help: 'cross-encoder for searches with "rerank": true (needs --index)',
+  },
   servedModelName: {
     flag: "served-model-name",
     kind: "string",
@@ -160,7 +175,9 @@ function serveHelp(): string {
   return `Usage: embedkit serve [options]
 
 Serves the model over HTTP: TEI routes (POST /embed, /tokenize, /decode; GET /info, /health,
-/metrics), OpenAI's POST /v1/embeddings, and GET /openapi.json. Stops gracefully on SIGTERM/SIGINT.
+/metrics), OpenAI's POST /v1/embeddings, and GET /openapi.json. With --index DIR, also
+POST /v1/search (and /search) over that vector index, with the index's model. Stops gracefully
+on SIGTERM/SIGINT.
 
 Options (a flag beats its environment variable, which beats the config file):
   -c, --config FILE                    JSON config file with the keys below (env EMBEDKIT_CONFIG)
@@ -206,6 +223,8 @@ function convert(value: string, kind: Kind, source: string): unknown {
 export interface ServeSettings {
   readonly config: ServerConfig;
   readonly store: StoreConfig;
+  /** Whether the model was set (flag, environment or file) rather than defaulted: with --index it must be the index's. */
+  readonly modelGiven: boolean;
 }
 
 /** Flags + environment + config file -> the typed settings. Exported for tests. */
@@ -250,7 +269,11 @@ export function resolveServeSettings(
   const dir = (values["cache-dir"] as string | undefined) ?? (typeof cacheDir === "string" ? cacheDir : undefined);
   if (dir !== undefined) Object.assign(store, { cacheDir: dir });
   if (values["offline"] || offline === true) Object.assign(store, { offline: true });
-  return { config: parseServerConfig(input as ServerConfigInput), store: storeConfigFromEnv(env, store) };
+  return {
+    config: parseServerConfig(input as ServerConfigInput),
+    store: storeConfigFromEnv(env, store),
+    modelGiven: input["model"] !== undefined,
+  };
 }
 
 /** `--batching=false` -> `--batching-value=false` (parseArgs booleans take no value). */
@@ -322,6 +345,54 @@ async function serveDense(config: ServerConfig, store: StoreConfig, logger: Logg
   });
 }
 
+/**
+ * --index DIR: the index's model (a --model given that differs is `index_model_mismatch`, before
+ * any model is loaded), the index opened on it, the optional reranker, and the server with the
+ * search routes. Closing the server also closes the index and the reranker.
+ */
+async function serveIndex(
+  config: ServerConfig,
+  store: StoreConfig,
+  logger: Logger,
+  modelGiven: boolean,
+): Promise<RunningServer> {
+  const dir = config.index!;
+  await requireIndex(dir);
+  const stored = (await readSettings(dir))!;
+  checkIndexModel(resolve(dir), stored, modelGiven ? config.model : undefined);
+  const served: ServerConfig = { ...config, model: stored.model };
+  // As VectorIndex.open loads a model for an index: at the index's (Matryoshka) dimension.
+  const model = await TextEmbedding.create({ ...modelOptionsFor(served), store, dimensions: stored.dimension });
+  let index: VectorIndex | undefined;
+  let reranker: TextCrossEncoder | undefined;
+  try {
+    index = await VectorIndex.open(dir, { engine: model });
+    if (config.rerankModel !== undefined)
+      reranker = await TextCrossEncoder.create({ model: config.rerankModel, store });
+    const running = await startServer({
+      config: served,
+      model,
+      logger,
+      version: packageVersion(),
+      search: { index, ...(reranker ? { reranker } : {}) },
+    });
+    const opened = { index, reranker };
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        await opened.index.close();
+        await opened.reranker?.dispose();
+      },
+    };
+  } catch (e) {
+    await index?.close();
+    await reranker?.dispose();
+    await model.dispose();
+    throw listenError(e, config);
+  }
+}
+
 /** A SPLADE model (registry id or local masked-LM folder): TEI's /embed_sparse. */
 async function serveSparse(config: ServerConfig, store: StoreConfig, logger: Logger): Promise<RunningServer> {
   const model = await SparseTextEmbedding.create({
@@ -342,15 +413,18 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<num
     ctx.stdout.write(serveHelp());
     return 0;
   }
-  const { config, store } = settings;
+  const { config, store, modelGiven } = settings;
   const logger = pino({ name: "embedkit", level: config.logLevel }, ctx.stdout as unknown as pino.DestinationStream);
   logger.info(
     { model: config.model, quantization: config.quantization, cacheDir: store.cacheDir, offline: store.offline },
     "loading model",
   );
-  const running = (await isSparseModel(config.model))
-    ? await serveSparse(config, store, logger)
-    : await serveDense(config, store, logger);
+  const running =
+    config.index !== undefined
+      ? await serveIndex(config, store, logger, modelGiven)
+      : (await isSparseModel(config.model))
+        ? await serveSparse(config, store, logger)
+        : await serveDense(config, store, logger);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off("SIGTERM", stop);

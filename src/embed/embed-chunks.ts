@@ -47,6 +47,8 @@ export interface EmbedChunksOptions {
    * windows (default a quarter of the model's limit, 128 for 512).
    */
   readonly macroWindow?: Partial<MacroWindowSetting>;
+  /** L2-normalize each chunk vector. Default: the model's convention (true for every registry model). */
+  readonly normalize?: boolean;
 }
 
 /** A document for embedChunks: its text, or a record with an id. */
@@ -82,7 +84,10 @@ export interface ChunkEngine extends SectionTokenizer {
     encodings: readonly Encoding[],
     head: { kind: "spans"; spans: readonly (readonly TokenSpan[])[] },
   ): Promise<Float32Array[][]>;
-  embedAll(texts: readonly string[], options: { promptName?: PromptName; batchSize?: number }): Promise<Float32Array[]>;
+  embedAll(
+    texts: readonly string[],
+    options: { promptName?: PromptName; batchSize?: number; normalize?: boolean },
+  ): Promise<Float32Array[]>;
 }
 
 /** Engine facts embedChunks reads once per call. */
@@ -125,6 +130,9 @@ export function resolveEmbedChunksOptions(
     throw badOption("options", "an object", options);
   const { strategy = "late", ...chunking } = options?.chunking ?? {};
   if (!STRATEGIES.includes(strategy)) throw badOption("chunking.strategy", `one of ${STRATEGIES.join(", ")}`, strategy);
+  if (options?.normalize !== undefined && typeof options.normalize !== "boolean") {
+    throw badOption("normalize", "true or false", options.normalize);
+  }
   // Naive chunks are model inputs, so they fit the window; late chunks take their token states
   // from macro windows, so they may be longer than one.
   resolveChunkOptions(
@@ -284,7 +292,11 @@ export async function* chunkStream(
     queuedTexts = 0;
     const texts = batch.flatMap((b) => b.texts);
     if (texts.length === 0) return;
-    const vectors = await engine.embedAll(texts, { promptName: "passage", batchSize: ctx.batchSize });
+    const vectors = await engine.embedAll(texts, {
+      promptName: "passage",
+      batchSize: ctx.batchSize,
+      normalize: ctx.post.normalize,
+    });
     let k = 0;
     for (const b of batch) {
       b.doc.vectors = vectors.slice(k, k + b.texts.length);

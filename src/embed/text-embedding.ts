@@ -384,7 +384,8 @@ export class TextEmbedding implements Embedder {
     options?: EmbedChunksOptions,
   ): AsyncGenerator<ChunkedDocument, void, undefined> {
     this.assertLive();
-    const call = this.callOptions({});
+    const normalize = options?.normalize;
+    const call = this.callOptions(typeof normalize === "boolean" ? { normalize } : {});
     yield* embedChunkStream(
       this,
       { post: call, batchSize: this.batching.batchSize, chunkTokenizer: await this.chunkTokenizer() },

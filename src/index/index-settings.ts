@@ -108,6 +108,21 @@ function badOption(field: string, message: string, value: unknown): EmbedkitErro
   });
 }
 
+/**
+ * An `index_model_mismatch` error when `model` is given and is not the model the index in `dir`
+ * was built with (its vectors would not be comparable). Callers that load a model for an index
+ * (the server) check this before loading anything.
+ */
+export function checkIndexModel(dir: string, stored: IndexSettings, model: string | undefined): void {
+  if (model !== undefined && model !== stored.model) {
+    throw new EmbedkitError(
+      ERROR_CODES.INDEX_MODEL_MISMATCH,
+      `vector index at "${dir}" was built with model "${stored.model}"; model "${model}" was given (its vectors are not comparable)`,
+      { path: dir, field: "model", stored: stored.model, given: model },
+    );
+  }
+}
+
 /** Whether two chunkings split the same way. */
 export function sameChunking(a: IndexChunking, b: IndexChunking): boolean {
   return a.strategy === b.strategy && a.by === b.by && a.size === b.size && a.overlap === b.overlap;

@@ -20,6 +20,7 @@ import type { FusionMethod } from "../search/fuse.js";
 import { positiveInt } from "../embed/engine-options.js";
 import { checkRecord, type CheckedRecord } from "./index-record.js";
 import {
+  checkIndexModel,
   parseChunking,
   readSettings,
   sameChunking,
@@ -141,6 +142,14 @@ export interface SearchOptions extends AnnSearchOptions {
     /** Chunks retrieved for reranking; default max(topK, 20). */
     readonly topN?: number;
   };
+  /**
+   * How the query becomes a vector. Default: the index's model with its query prompt
+   * (`queryEmbed`). A caller that batches queries of many requests (the server) passes its own;
+   * it must embed as the index's model does (query prompt, normalization, the index's dimension).
+   * Called once in dense and hybrid modes (never in sparse mode), after the other options are
+   * checked; a vector of another length than the index's is `index_dimension_mismatch`.
+   */
+  readonly embedQuery?: (query: string) => Promise<Float32Array>;
 }
 
 /** One search result: a chunk of a record. */
@@ -433,13 +442,13 @@ export class VectorIndex {
       });
     let hits: IndexHit[];
     if (plan.mode === "dense") {
-      const vector = await this.engine.queryEmbed(query);
+      const vector = await this.queryVector(query, options.embedQuery);
       hits = (await denseCandidates(vector, topN)).map(({ docId, hash: _hash, ...h }) => ({
         id: docId,
         ...h,
       }));
     } else {
-      const vector = plan.mode === "hybrid" ? await this.engine.queryEmbed(query) : undefined;
+      const vector = plan.mode === "hybrid" ? await this.queryVector(query, options.embedQuery) : undefined;
       hits = await this.sparseSearcher!.search(query, {
         mode: plan.mode,
         limit: topN,
@@ -461,6 +470,22 @@ export class VectorIndex {
       score: r.score,
       ...(first !== undefined ? { [first]: hits[r.index]!.score } : {}),
     }));
+  }
+
+  /** The query's dense vector: the caller's `embedQuery`, else the model's with its query prompt. */
+  private async queryVector(
+    query: string,
+    embedQuery: ((query: string) => Promise<Float32Array>) | undefined,
+  ): Promise<Float32Array> {
+    const vector = await (embedQuery ?? ((q: string) => this.engine.queryEmbed(q)))(query);
+    if (vector.length !== this.settings.dimension) {
+      throw new EmbedkitError(
+        ERROR_CODES.INDEX_DIMENSION_MISMATCH,
+        `vector index at "${this.path}" stores ${this.settings.dimension}-dimensional vectors; embedQuery gave ${vector.length}`,
+        { path: this.path, field: "embedQuery", stored: this.settings.dimension, given: vector.length },
+      );
+    }
+    return vector;
   }
 
   /** Every stored chunk of the records `ids`, with vectors, by id then chunk index. */
@@ -616,13 +641,7 @@ function checkAgainst(
   dimensions: number | undefined,
   chunking: IndexChunking | undefined,
 ): void {
-  if (model !== undefined && model !== stored.model) {
-    throw new EmbedkitError(
-      ERROR_CODES.INDEX_MODEL_MISMATCH,
-      `vector index at "${dir}" was built with model "${stored.model}"; model "${model}" was given (its vectors are not comparable)`,
-      { path: dir, field: "model", stored: stored.model, given: model },
-    );
-  }
+  checkIndexModel(dir, stored, model);
   if (dimensions !== undefined && dimensions !== stored.dimension)
     throw dimensionMismatch(dir, stored.dimension, dimensions);
   if (chunking !== undefined && !sameChunking(chunking, stored.chunking)) {

@@ -33,6 +33,10 @@ export const SERVER_ERROR_CODES = {
   METHOD_NOT_ALLOWED: "method_not_allowed",
   /** The client closed the connection before its answer was ready (logged as 499; nothing is sent). */
   CLIENT_CLOSED: "client_closed",
+  /** POST /v1/search on a server started without --index. */
+  NO_INDEX: "no_index",
+  /** A search asked for `rerank` on a server started without --rerank-model. */
+  RERANK_UNAVAILABLE: "rerank_unavailable",
 } as const;
 
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[keyof typeof SERVER_ERROR_CODES];
@@ -98,6 +102,8 @@ const ERROR_TABLE: Readonly<Record<ErrorCode | ServerErrorCode, Mapping>> = {
   not_found: { ...REQUEST, teiStatus: 404, openaiStatus: 404 },
   method_not_allowed: { ...REQUEST, teiStatus: 405, openaiStatus: 405 },
   client_closed: { ...REQUEST, teiStatus: 499, openaiStatus: 499 },
+  no_index: { ...REQUEST, teiStatus: 404, openaiStatus: 404 },
+  rerank_unavailable: REQUEST,
   // the engine's catalogue
   invalid_input: REQUEST,
   input_too_long: REQUEST,

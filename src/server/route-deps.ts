@@ -26,6 +26,14 @@ export interface OpsDeps {
     readonly dimension?: number;
     readonly maxInputTokens: number;
   };
+  /** /info's `index` fields, when the server serves a vector index (--index). */
+  readonly index?: () => Promise<{
+    readonly path: string;
+    readonly records: number;
+    readonly chunks: number;
+    readonly chunking: string;
+    readonly rerankModel: string | null;
+  }>;
 }
 
 /** What the embedding routes are given. */

@@ -14,28 +14,42 @@ export function opsRoutes(deps: OpsDeps): Route[] {
       method: "GET",
       paths: ["/info"],
       operationId: "info",
-      summary: "The model and the server's limits.",
+      summary: "The model, the server's limits, and the vector index served (with --index).",
       tag: "TEI",
       dialect: "tei",
       admitted: false,
       response: infoResponse,
-      handle: () => ({
-        json: {
-          model_id: config.servedModelName ?? m.modelId,
-          model_sha: null,
-          model_dtype: { fp32: "float32", fp16: "float16", int8: "int8" }[m.quantization],
-          model_type: m.modelType,
-          ...(m.dimension !== undefined ? { dimension: m.dimension } : {}),
-          max_concurrent_requests: config.maxConcurrentRequests,
-          max_input_length: m.maxInputTokens,
-          max_batch_tokens: deps.maxBatchTokens,
-          max_batch_requests: config.batching ? config.maxBatchSize : 1,
-          max_client_batch_size: config.maxClientBatchSize,
-          auto_truncate: config.autoTruncate,
-          batching: config.batching,
-          version: deps.version,
-        },
-      }),
+      handle: async () => {
+        const index = deps.index ? await deps.index() : undefined;
+        return {
+          json: {
+            model_id: config.servedModelName ?? m.modelId,
+            model_sha: null,
+            model_dtype: { fp32: "float32", fp16: "float16", int8: "int8" }[m.quantization],
+            model_type: m.modelType,
+            ...(m.dimension !== undefined ? { dimension: m.dimension } : {}),
+            max_concurrent_requests: config.maxConcurrentRequests,
+            max_input_length: m.maxInputTokens,
+            max_batch_tokens: deps.maxBatchTokens,
+            max_batch_requests: config.batching ? config.maxBatchSize : 1,
+            max_client_batch_size: config.maxClientBatchSize,
+            auto_truncate: config.autoTruncate,
+            batching: config.batching,
+            version: deps.version,
+            ...(index
+              ? {
+                  index: {
+                    path: index.path,
+                    records: index.records,
+                    chunks: index.chunks,
+                    chunking: index.chunking,
+                    rerank_model: index.rerankModel,
+                  },
+                }
+              : {}),
+          },
+        };
+      },
     }),
     defineRoute({
       method: "GET",

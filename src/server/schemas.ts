@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { PRECISIONS } from "../embed/output-precision.js";
+import { MAX_TOP_K } from "../index/vector-index.js";
 
 const texts = z.union([z.string(), z.array(z.string())], { error: "must be a string or an array of strings" });
 const promptName = z.enum(["query", "passage", "symmetric"]).nullish().describe("The model's prompt to prepend.");
@@ -154,6 +155,17 @@ export const infoResponse = z
     auto_truncate: z.boolean(),
     batching: z.boolean(),
     version: z.string(),
+    /** Present when the server serves a vector index (--index). */
+    index: z
+      .object({
+        path: z.string(),
+        records: z.number().int(),
+        chunks: z.number().int(),
+        chunking: z.string(),
+        rerank_model: z.string().nullable(),
+      })
+      .optional()
+      .describe("The vector index POST /v1/search answers from (embedkit extension; absent without --index)."),
   })
   .meta({ id: "Info" });
 
@@ -245,3 +257,111 @@ export const v1RerankResponse = z
     usage: z.object({ total_tokens: z.number().int() }),
   })
   .meta({ id: "V1RerankResponse" });
+
+const filterScalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** POST /v1/search (and /search): a question for the served vector index. */
+export const searchRequest = z
+  .object({
+    query: z.string().describe("The question; embedded with the index model's query prompt (cut at the input limit)."),
+    top_k: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TOP_K)
+      .nullish()
+      .describe(`Hits returned at most, 1 to ${MAX_TOP_K}. Default 10.`),
+    filter: z
+      .record(z.string(), z.union([filterScalar, z.object({ $in: z.array(filterScalar) }).strict()]))
+      .nullish()
+      .describe(
+        'Metadata conditions every hit satisfies: {field: value} or {field: {"$in": [values]}}; a field the index does not hold is refused.',
+      ),
+    rerank: z
+      .boolean()
+      .nullish()
+      .describe("Rescore the nearest `rerank_top` chunks with the server's --rerank-model. Default false."),
+    rerank_top: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TOP_K)
+      .nullish()
+      .describe("Chunks retrieved for reranking (at most --max-client-batch-size). Default max(top_k, 20)."),
+  })
+  .meta({ id: "SearchRequest" });
+
+export const searchResponse = z
+  .object({
+    model: z.string(),
+    results: z.array(
+      z.object({
+        id: z.string().describe("The record's id."),
+        chunk: z.number().int().describe("The chunk's position in its record, from 0."),
+        start: z.number().int().describe("UTF-16 offset of the chunk in the record's text."),
+        end: z.number().int().describe("UTF-16 offset just past the chunk (exclusive)."),
+        text: z.string(),
+        score: z.number().describe("Cosine similarity; with rerank, the cross-encoder's score."),
+        metadata: z.record(z.string(), filterScalar),
+        dense_score: z
+          .number()
+          .optional()
+          .describe("Hybrid, or dense with rerank: the cosine similarity, when the chunk was in the dense list."),
+        sparse_score: z
+          .number()
+          .optional()
+          .describe("Hybrid, or sparse with rerank: the sparse score, when the chunk was in the sparse list."),
+      }),
+    ),
+  })
+  .meta({ id: "SearchResponse" });
+
+export type SearchRequest = z.output<typeof searchRequest>;
+
+/** POST /embed_chunks: documents split into chunks, each with its vector (embedChunks). */
+export const embedChunksRequest = z
+  .object({
+    inputs: texts.describe("A document, or a list of documents."),
+    chunking: z
+      .object({
+        strategy: z
+          .string()
+          .describe(
+            '"late" (one pass over the document, a span mean per chunk) or "naive" (each chunk embedded alone).',
+          ),
+        by: z.string().nullish().describe("tokens | sentences | paragraphs | markdown. Default sentences."),
+        size: z
+          .number()
+          .nullish()
+          .describe("Most tokens per chunk. Default 256 (naive: at most the window less special tokens)."),
+        overlap: z.number().nullish().describe("Tokens shared with the previous chunk. Default 0."),
+      })
+      .describe(
+        "How documents are split and embedded; values are checked by the library (422 naming `chunking.<field>`).",
+      ),
+    normalize: z.boolean().nullish().describe("L2-normalize the chunk vectors. Default true (the model's convention)."),
+    truncate: z
+      .boolean()
+      .nullish()
+      .describe(
+        "Accepted for symmetry with /embed; nothing is cut: late chunking covers long documents in macro windows, naive chunks fit the window.",
+      ),
+    return_text: z.boolean().nullish().describe("Put each chunk's text in its result. Default false."),
+  })
+  .meta({ id: "EmbedChunksRequest" });
+
+/** Per document, its chunks in document order. */
+export const embedChunksResponse = z
+  .array(
+    z.array(
+      z.object({
+        index: z.number().int().describe("The chunk's position in its document, from 0."),
+        start: z.number().int().describe("UTF-16 offset of the chunk in the document: `text.slice(start, end)`."),
+        end: z.number().int(),
+        tokens: z.number().int().describe("The chunk's tokens (no special tokens)."),
+        text: z.string().optional(),
+        embedding: z.array(z.number()),
+      }),
+    ),
+  )
+  .meta({ id: "EmbedChunksResponse" });

@@ -21,6 +21,13 @@ export const serverConfigSchema = z
     quantization: z.enum(["fp32", "int8", "fp16"]).default("fp32"),
     /** ONNX Runtime intra-op threads; default: all cores. */
     threads: positive(1024).optional(),
+    /**
+     * A vector index folder (`embedkit index add`) to answer POST /v1/search from; the model is
+     * the index's (a `model` given that differs is `index_model_mismatch`).
+     */
+    index: z.string().min(1).optional(),
+    /** A cross-encoder (registry id or folder) for searches with `rerank: true`; needs `index`. */
+    rerankModel: z.string().min(1).optional(),
     /** Name reported as `model` on /v1/embeddings and `model_id` on /info. Default: the model id. */
     servedModelName: z.string().min(1).optional(),
 
@@ -73,6 +80,13 @@ export const serverConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.rerankModel !== undefined && c.index === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rerankModel"],
+        message: "reranks search results, so it needs index (--index DIR)",
+      });
+    }
     if (c.maxQueuedInputs < c.maxClientBatchSize) {
       ctx.addIssue({
         code: "custom",

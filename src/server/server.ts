@@ -27,6 +27,10 @@ import { opsRoutes } from "./routes-ops.js";
 import { teiRoutes } from "./routes-tei.js";
 import type { ServerConfig } from "./server-config.js";
 import { ServerMetrics } from "./server-metrics.js";
+import { checkIndexModel } from "../index/index-settings.js";
+import { SearchService, type SearchTarget } from "./search-service.js";
+import { noIndexRoutes, searchRoutes } from "./routes-search.js";
+import { chunkRoutes } from "./routes-chunks.js";
 
 export interface ServerOptions {
   readonly config: ServerConfig;
@@ -41,6 +45,11 @@ export interface ServerOptions {
   readonly disposeModel?: boolean;
   /** Reported by /info. */
   readonly version?: string;
+  /**
+   * A vector index to answer POST /v1/search from (built with `model`, an embedder), and an
+   * optional reranker. The caller closes both after close().
+   */
+  readonly search?: SearchTarget;
 }
 
 export interface RunningServer {
@@ -115,12 +124,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxInputChars: config.maxInputChars,
     maxInputTokens,
   };
+  const search = options.search;
+  if (search !== undefined) {
+    if (model instanceof TextCrossEncoder) {
+      throw invalid("search", `needs an embedding model; ${model.modelId} is a reranker (cross-encoder)`);
+    }
+    checkIndexModel(search.index.path, search.index.settings, model.modelId);
+  }
   const served =
     model instanceof TextCrossEncoder
       ? serveReranker(model, ops, { batching, hooks, limits, metrics })
-      : serveEmbedder(model, ops, { batching, hooks, limits, metrics });
+      : serveEmbedder(model, ops, { batching, hooks, limits, metrics, search });
   const admission = new Admission(config.maxConcurrentRequests, config.maxQueuedInputs);
-  const routes: Route[] = [...served.routes, ...opsRoutes({ ...ops, modelInfo: served.info })];
+  const routes: Route[] = [
+    ...served.routes,
+    ...opsRoutes({ ...ops, modelInfo: served.info, ...(served.index ? { index: served.index } : {}) }),
+  ];
   const handler = createPipeline({
     routes,
     admission,
@@ -198,6 +217,7 @@ interface ServedParts {
   readonly hooks: BatcherHooks;
   readonly limits: InputLimits;
   readonly metrics: ServerMetrics;
+  readonly search?: SearchTarget | undefined;
 }
 
 /** One task's side of the server: its routes, batcher, health probe and /info fields. */
@@ -206,12 +226,15 @@ interface Served {
   readonly health: ModelHealth;
   readonly info: OpsDeps["modelInfo"];
   readonly description: string;
+  /** /info's index fields, when an index is served. */
+  readonly index?: OpsDeps["index"];
   close(): Promise<void>;
 }
 
 const EMBEDDING_ROUTES = [
   { path: "/embed", dialect: "tei" },
   { path: "/embed_sparse", dialect: "tei" },
+  { path: "/embed_chunks", dialect: "tei" },
   { path: "/v1/embeddings", dialect: "openai" },
 ] as const;
 
@@ -247,11 +270,20 @@ function serveEmbedder(model: TextEmbedding, ops: Omit<OpsDeps, "modelInfo">, pa
     maxInputTokens: parts.limits.maxInputTokens,
   };
   const deps: RouteDeps = { ...ops, model, service, modelInfo: info };
+  const search = parts.search ? new SearchService(parts.search, model, service) : undefined;
+  const name = ops.config.servedModelName ?? model.modelId;
   return {
-    routes: [...teiRoutes(deps), ...openaiRoutes(deps), ...wrongTaskRoutes(model.modelId, "embed", RERANK_ROUTES)],
+    routes: [
+      ...teiRoutes(deps),
+      ...openaiRoutes(deps),
+      ...chunkRoutes(deps),
+      ...(search ? searchRoutes(search, name) : noIndexRoutes()),
+      ...wrongTaskRoutes(model.modelId, "embed", RERANK_ROUTES),
+    ],
     health,
     info,
-    description: `Text embeddings with ${model.modelId}: TEI routes and OpenAI's embeddings API.`,
+    ...(search ? { index: () => search.describe() } : {}),
+    description: `Text embeddings with ${model.modelId}: TEI routes and OpenAI's embeddings API${search ? ", and search over a vector index" : ""}.`,
     close: () => batcher.close(),
   };
 }
@@ -286,6 +318,7 @@ function serveReranker(model: TextCrossEncoder, ops: Omit<OpsDeps, "modelInfo">,
     routes: [
       ...rerankRoutes({ modelId: model.modelId, service, config: ops.config }),
       ...wrongTaskRoutes(model.modelId, "rerank", EMBEDDING_ROUTES),
+      ...noIndexRoutes(),
     ],
     health,
     info: {

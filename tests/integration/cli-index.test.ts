@@ -173,7 +173,7 @@ describe("embedkit index / search", () => {
     assert.match(r.stderr, /\[invalid_option\]: --input ".*missing\.jsonl" does not exist/);
 
     r = await run(["index", "add", kb, "--input", join(dir, "docs.jsonl"), "-m", TEST_MODELS.e5Small, "-q", "int8"]);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2, "a --model the index was not built with is a usage error");
     assert.match(r.stderr, /\[index_model_mismatch\]: .*built with model "sentence-transformers\/all-MiniLM-L6-v2"/);
 
     r = await run(["index", "add", kb, "--chunk", "sideways", ...M], jsonl([DOCS[0]]));

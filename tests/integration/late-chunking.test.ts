@@ -4,7 +4,8 @@
  * without overlap cover the document; a chunk's vector does not depend on what it is batched
  * with; macro-window late chunking of a document that fits one window is plain late chunking
  * (one pass, span means); a document of megabytes streams through; each bad input is a typed
- * error naming the option or the document, after the documents before it.
+ * error naming the option or the document, after the documents before it; `normalize: false`
+ * keeps the chunk vectors' directions without L2 normalization.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -102,6 +103,23 @@ describe("late and naive chunking on all-MiniLM-L6-v2 fp32", () => {
         assert.match(text.slice(covered), /^\s*$/u);
       });
     }
+  });
+
+  test("normalize: false gives the same directions un-normalized, for both strategies; not a boolean is typed", async () => {
+    for (const strategy of ["late", "naive"] as const) {
+      const chunking = { strategy, by: "sentences" as const, size: 32 };
+      const unit = await collect(model, [doc("medium-en")], { chunking });
+      const raw = await collect(model, [doc("medium-en")], { chunking, normalize: false });
+      assert.equal(raw[0]!.chunks.length, unit[0]!.chunks.length);
+      raw[0]!.chunks.forEach((c, i) => {
+        const norm = Math.hypot(...c.vector);
+        assert.ok(Math.abs(norm - 1) > 1e-3, `${strategy} chunk ${i}: norm ${norm}`);
+        assert.ok(cosineSimilarity(c.vector, unit[0]!.chunks[i]!.vector) > 0.99999, `${strategy} chunk ${i}`);
+      });
+    }
+    const { error } = await failing(model, ["x"], { normalize: "yes" as never });
+    assert.equal(error.code, "invalid_option");
+    assert.equal(error.details["field"], "normalize");
   });
 
   test("a chunk's vector does not depend on the documents batched with it", async () => {

@@ -5,8 +5,14 @@
  * nothing, chunks carry their offsets, documents are replaced and deleted whole, the HNSW index
  * is built with the options given, an ingest SIGKILLed mid-way leaves whole documents only and its
  * re-run completes them exactly once, and every bad input is a typed error that leaves the sink usable.
+ * On the same database, `embedkit index add|search postgres://...` in-process with int8 MiniLM:
+ * rows and vectors as ingest() writes them, late chunks as embedChunks gives them, search equal to
+ * PgVectorSink.search with the table's model, and the CLI's refusals (unreachable: exit 2).
  */
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
@@ -19,6 +25,7 @@ import { REPO } from "../helpers/jobs.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
 import { generatedDocuments, KILL_INGEST_CHUNKING } from "../helpers/pg-ingest-docs.js";
 import { startPgvector, type TestPgvector } from "../helpers/pgvector.js";
+import { run } from "../helpers/run-cli.js";
 
 const MODEL = TEST_MODELS.bgeSmallEn;
 const DIM = 384;
@@ -71,6 +78,18 @@ const COUNT = 60;
 const TABLE = "killed_ingest";
 
 const parseVector = (s: string): Float32Array => Float32Array.from(JSON.parse(s) as number[]);
+
+const Q = ["-q", "int8"];
+const M = ["-m", TEST_MODELS.miniLM, ...Q];
+const CLI_DOCS = [
+  { id: "keys", text: "Rotate the API keys every ninety days from the security console.", metadata: { lang: "en" } },
+  { id: "cats", text: "Cats sleep for most of the day and hunt at dusk.", metadata: { lang: "en" } },
+  { id: "pain", text: "Le pain se fait avec de la farine, de l'eau et du sel.", metadata: { lang: "fr" } },
+  { id: 7, text: "Tides rise and fall twice a day along the harbour.", metadata: { lang: "en" } },
+];
+const CLI_LONG = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} is about subject ${i} and only that.`).join(" ");
+const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+const cliVector = (s: string) => (JSON.parse(s) as number[]).map(Number);
 
 describe("PgVectorSink on real pgvector over the wire protocol", { timeout: 360_000 }, () => {
   let pgv: TestPgvector;
@@ -353,6 +372,17 @@ describe("PgVectorSink on real pgvector over the wire protocol", { timeout: 360_
     );
   });
 
+  test("tableSettings reads a table's model and dimension, creating nothing", async () => {
+    assert.deepEqual(await PgVectorSink.tableSettings({ url: pgv.url, table: "docs" }), {
+      model: MODEL,
+      dimension: DIM,
+    });
+    assert.equal(await PgVectorSink.tableSettings({ url: pgv.url, table: "never_made" }), undefined);
+    const [made] = await pgv.query<{ t: string | null }>("SELECT to_regclass('never_made')::text AS t");
+    assert.equal(made!.t, null, "no table was created");
+    await rejects(PgVectorSink.tableSettings({ url: pgv.url, table: "Bad-Name" }), "invalid_option", "table");
+  });
+
   test("a table of that name that is not the sink's is a database_error with the server's message", async () => {
     await pgv.query("CREATE TABLE users (id integer)");
     const d = await rejects(
@@ -363,6 +393,153 @@ describe("PgVectorSink on real pgvector over the wire protocol", { timeout: 360_
     assert.equal(d["sqlstate"], "42P07");
     const settings = await pgv.query("SELECT 1 FROM embedkit_sinks WHERE table_name = 'users'");
     assert.deepEqual(settings, [], "no settings row is left behind");
+  });
+
+  // The CLI on the same database (one PGlite start per file): int8 MiniLM, tables kb and kb_late.
+  describe("embedkit index add / search postgres://", () => {
+    let dir: string;
+    let model: TextEmbedding;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "embedkit-cli-pg-"));
+      await writeFile(join(dir, "docs.jsonl"), jsonl(CLI_DOCS));
+      await writeFile(join(dir, "bad-meta.jsonl"), jsonl([CLI_DOCS[0], { id: "x", text: "t", metadata: [1] }]));
+      model = await openTestModel(TEST_MODELS.miniLM, { quantization: "int8" });
+    });
+    after(async () => {
+      await model.dispose();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    test("index add: rows and vectors as ingest() writes them; a re-run changes nothing; search with the table's model", async () => {
+      const url = `${pgv.url}?table=kb`;
+      let r = await run(["index", "add", url, "--input", join(dir, "docs.jsonl"), "-m", TEST_MODELS.miniLM, ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /table kb: 4 records, 4 written \(new or changed\), 0 unchanged \(4 rows written\)/);
+      assert.doesNotMatch(r.stdout, /postgres:postgres@/, "the password is masked");
+      const rows = await pgv.query<{ id: string; doc_id: string; text: string; metadata: unknown; embedding: string }>(
+        "SELECT id, doc_id, text, metadata, embedding::text AS embedding FROM kb ORDER BY id",
+      );
+      assert.deepEqual(
+        rows.map((x) => [x.id, x.doc_id, x.metadata]),
+        [
+          ["7", "7", { lang: "en" }],
+          ["cats", "cats", { lang: "en" }],
+          ["keys", "keys", { lang: "en" }],
+          ["pain", "pain", { lang: "fr" }],
+        ],
+      );
+      // the same batch as ingest() embeds (all four, passage prompt): equal vectors
+      const want = await model.passageEmbed(CLI_DOCS.map((d) => d.text));
+      for (const row of rows) {
+        const i = CLI_DOCS.findIndex((d) => String(d.id) === row.id);
+        const got = cliVector(row.embedding);
+        const diff = Math.max(...got.map((x, k) => Math.abs(x - want[i]![k]!)));
+        assert.ok(diff < 1e-6, `${row.id}: max |diff| ${diff}`);
+      }
+      const xmin = await pgv.query("SELECT id, xmin::text FROM kb ORDER BY id");
+      r = await run(["index", "add", url, "--input", join(dir, "docs.jsonl"), ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /4 records, 0 written \(new or changed\), 4 unchanged \(0 rows written\)/);
+      assert.deepEqual(await pgv.query("SELECT id, xmin::text FROM kb ORDER BY id"), xmin, "no row was rewritten");
+
+      // search: no --model, so the table's (MiniLM); equal to PgVectorSink.search
+      const query = "when should I rotate the keys?";
+      r = await run(["search", url, query, "--top", "2", "--json", ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      const hits = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { rank: number; id: string; score: number; text: string; metadata: unknown });
+      const sink = await PgVectorSink.open({ url: pgv.url, table: "kb", model: model.modelId, dimension: model.dim });
+      const ref = await sink.search(await model.queryEmbed(query), { topK: 2 });
+      await sink.close();
+      assert.deepEqual(
+        hits.map((h) => [h.rank, h.id, h.text]),
+        ref.map((h, i) => [i + 1, h.docId, h.text]),
+      );
+      assert.equal(hits[0]!.id, "keys");
+      hits.forEach((h, i) => assert.ok(Math.abs(h.score - ref[i]!.score) < 1e-6));
+      r = await run(["search", url, "bread", "--filter", '{"lang":"fr"}', ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => l.split("\t")[0]),
+        ["pain"],
+      );
+    });
+
+    test("--chunk late: one row per chunk, offsets slicing the record, vectors equal to embedChunks", async () => {
+      const url = `${pgv.url}?table=kb_late`;
+      const r = await run(
+        ["index", "add", url, "--chunk", "late", "--chunk-size", "16", "-m", TEST_MODELS.miniLM, ...Q],
+        jsonl([{ id: "long", text: CLI_LONG }]),
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const rows = await pgv.query<{
+        id: string;
+        start_offset: number;
+        end_offset: number;
+        text: string;
+        embedding: string;
+      }>("SELECT id, start_offset, end_offset, text, embedding::text AS embedding FROM kb_late ORDER BY chunk_index");
+      const want: { start: number; end: number; vector: Float32Array }[] = [];
+      for await (const d of model.embedChunks([{ id: "long", text: CLI_LONG }], {
+        chunking: { strategy: "late", size: 16 },
+      }))
+        want.push(...d.chunks);
+      assert.ok(rows.length > 2 && rows.length === want.length, `${rows.length} rows, ${want.length} chunks`);
+      rows.forEach((row, i) => {
+        assert.equal(row.id, `long#${i}`);
+        assert.equal(row.text, CLI_LONG.slice(row.start_offset, row.end_offset));
+        assert.deepEqual([row.start_offset, row.end_offset], [want[i]!.start, want[i]!.end]);
+        const got = cliVector(row.embedding);
+        assert.ok(Math.max(...got.map((x, k) => Math.abs(x - want[i]!.vector[k]!))) < 1e-6, `chunk ${i}`);
+      });
+    });
+
+    test("refusals: unreachable database (exit 2, host and port), another model, bad table, flags that do not apply", async () => {
+      const docs = join(dir, "docs.jsonl");
+      let r = await run(["index", "add", "postgres://u@127.0.0.1:1/db?table=t", "--input", docs, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /\[database_unreachable\]: the database at 127\.0\.0\.1:1 cannot be reached/);
+      r = await run(["search", "postgres://u@127.0.0.1:1/db?table=t", "x", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /\[database_unreachable\]: .*127\.0\.0\.1:1/);
+
+      // table docs: made by the outer before() for bge-small-en-v1.5 (this test needs no other test's table)
+      r = await run(["index", "add", `${pgv.url}?table=docs`, "--input", docs, "-m", TEST_MODELS.miniLM, ...Q]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /\[sink_settings_mismatch\]: table docs holds vectors of BAAI\/bge-small-en-v1\.5/);
+      r = await run(["index", "add", `${pgv.url}?table=Bad-Name`, "--input", docs, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /\[invalid_option\]: table must be a lower-case identifier/);
+      r = await run(["index", "add", `${pgv.url}?table=kb`, "--input", docs, "--progress", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--progress is not available with a postgres:\/\/ target/);
+      r = await run(["index", "info", `${pgv.url}?table=kb`]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /a postgres:\/\/ table works with `index add` and `search` only/);
+      r = await run(["search", `${pgv.url}?table=kb`, "x", "--rerank", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--rerank is not available with a postgres:\/\/ target/);
+      r = await run(["search", `${pgv.url}?table=kb`, "x", "--mode", "hybrid", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /--mode is not available with a postgres:\/\/ target: a pgvector table is searched dense only/,
+      );
+      r = await run(["search", `${pgv.url}?table=docs`, "x", "--filter", '{"lang":{"$in":["en"]}}']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /filter\.lang must be a string, finite number, boolean or null/);
+      r = await run(["index", "add", `${pgv.url}?table=kb_bad`, "--input", join(dir, "bad-meta.jsonl"), ...M]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /\[invalid_input\]: line 2 of .*bad-meta\.jsonl: records\[1\]\.metadata must be a JSON object/,
+      );
+    });
   });
 });
 
@@ -431,6 +608,8 @@ describe("PgVectorSink connection failures", { timeout: 60_000 }, () => {
   test("a server without pgvector is vector_extension_missing", async () => {
     const plain = await startPgvector({ withVector: false });
     try {
+      // a database no sink has written to: no settings table, so no settings
+      assert.equal(await PgVectorSink.tableSettings({ url: plain.url, table: "t" }), undefined);
       const d = await rejects(
         PgVectorSink.open({ url: plain.url, table: "t", model: MODEL, dimension: DIM }),
         "vector_extension_missing",

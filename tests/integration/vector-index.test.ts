@@ -132,6 +132,33 @@ describe("VectorIndex", () => {
     await index.close();
   });
 
+  test("embedQuery: the caller's query vector is searched, after the options are checked; a wrong length is typed", async () => {
+    const index = await VectorIndex.open(join(root, "embed-query"), { engine: minilm });
+    await index.add(DOCS);
+    const asked: string[] = [];
+    const embedQuery = async (q: string) => {
+      asked.push(q);
+      return minilm.queryEmbed(q);
+    };
+    const own = await index.search("cats at dusk", { topK: 3 });
+    assert.deepEqual(await index.search("cats at dusk", { topK: 3, embedQuery }), own);
+    assert.deepEqual(asked, ["cats at dusk"]);
+    // another vector gives other hits: the one given is the one searched
+    const other = await index.search("cats at dusk", { topK: 1, embedQuery: () => minilm.queryEmbed("bread flour") });
+    assert.equal(other[0]!.id, "pain");
+    await assert.rejects(index.search("x", { topK: 0, embedQuery }), rejectsWith("invalid_option", /topK/));
+    await assert.rejects(
+      index.search("x", { filter: { colour: "red" }, embedQuery }),
+      rejectsWith("unknown_filter_field"),
+    );
+    assert.deepEqual(asked, ["cats at dusk"], "bad options fail before the query is embedded");
+    await assert.rejects(
+      index.search("x", { embedQuery: async () => new Float32Array(8) }),
+      rejectsWith("index_dimension_mismatch", /stores 384-dimensional vectors; embedQuery gave 8/),
+    );
+    await index.close();
+  });
+
   test("bad records: typed error naming the record; the records before it are kept", async () => {
     const index = await VectorIndex.open(join(root, "bad"), { engine: minilm });
     const bad = [DOCS[0], DOCS[1], { text: "no id here" }, DOCS[2]];

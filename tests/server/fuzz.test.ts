@@ -26,6 +26,7 @@ const ROUTES: readonly (readonly [method: string, path: string])[] = [
   ["POST", "/decode"],
   ["POST", "/v1/embeddings"],
   ["POST", "/embeddings"],
+  ["POST", "/embed_chunks"],
   ["GET", "/"],
   ["GET", "/health"],
   ["GET", "/ping"],
@@ -78,6 +79,26 @@ const shapedBody: fc.Arbitrary<unknown> = fc.oneof(
       encoding_format: fc.oneof(fc.constantFrom("float", "base64", "int8"), anyValue),
       dimensions: fc.oneof(fc.integer({ min: -2, max: 400 }), anyValue),
       user: anyValue,
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      inputs: fc.oneof(texts, anyValue),
+      chunking: fc.oneof(
+        fc.record(
+          {
+            strategy: fc.oneof(fc.constantFrom("late", "naive", "early"), anyValue),
+            by: fc.oneof(fc.constantFrom("tokens", "sentences", "paragraphs", "markdown", "words"), anyValue),
+            size: fc.oneof(fc.integer({ min: -2, max: 600 }), anyValue),
+            overlap: fc.oneof(fc.integer({ min: -2, max: 600 }), anyValue),
+          },
+          { requiredKeys: [] },
+        ),
+        anyValue,
+      ),
+      normalize: anyValue,
+      return_text: anyValue,
     },
     { requiredKeys: [] },
   ),

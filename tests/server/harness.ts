@@ -2,11 +2,13 @@
  * Test harness: the real server on 127.0.0.1, port 0, with a real model opened offline from the
  * cache, logs captured in memory.
  */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { pino } from "pino";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import type { TextCrossEncoder } from "../../src/rerank/text-cross-encoder.js";
 import { parseServerConfig, type ServerConfigInput } from "../../src/server/server-config.js";
-import { modelOptionsFor, startServer, type RunningServer } from "../../src/server/server.js";
+import { modelOptionsFor, startServer, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
 
@@ -24,6 +26,7 @@ export async function startTestServer(
   model: TextEmbedding | TextCrossEncoder,
   overrides: ServerConfigInput = {},
   disposeModel = false,
+  more: Pick<ServerOptions, "search"> = {},
 ): Promise<TestServer> {
   const logs: Record<string, unknown>[] = [];
   const logger = pino(
@@ -31,7 +34,7 @@ export async function startTestServer(
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
   const config = parseServerConfig({ host: "127.0.0.1", port: 0, ...overrides });
-  const server = await startServer({ config, model, logger, disposeModel, version: "test" });
+  const server = await startServer({ config, model, logger, disposeModel, version: "test", ...more });
   return Object.assign(server, { logs });
 }
 
@@ -142,4 +145,32 @@ export async function concurrently(
     clearInterval(poll);
     await worker.terminate();
   }
+}
+
+/** `embedkit serve` in a child process; resolves once it listens. */
+export async function spawnServe(args: readonly string[] = []): Promise<{
+  url: string;
+  lines: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  kill: (signal: NodeJS.Signals) => void;
+}> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/bin.ts", "serve", "--port", "0", "--offline", ...args],
+    {
+      env: { ...process.env, EMBEDKIT_LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const lines: Record<string, unknown>[] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const rec = JSON.parse(line) as Record<string, unknown>;
+      lines.push(rec);
+      if (rec["msg"] === "listening") resolve(rec["port"] as number);
+    });
+    child.once("exit", () => reject(new Error("embedkit serve exited before listening")));
+  });
+  return { url: `http://127.0.0.1:${port}`, lines, exited, kill: (s) => child.kill(s) };
 }

@@ -9,7 +9,7 @@ import { request } from "node:http";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { isEmbedkitError } from "../../src/errors.js";
-import { concurrently, openServerTestModel, startTestServer } from "./harness.js";
+import { concurrently, openServerTestModel, spawnServe, startTestServer } from "./harness.js";
 
 const bodies = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -116,34 +116,6 @@ describe("graceful shutdown", { timeout: 120_000 }, () => {
     }
   });
 });
-
-/** `embedkit serve` in a child process; resolves once it listens. */
-async function spawnServe(args: readonly string[] = []): Promise<{
-  url: string;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-  kill: (signal: NodeJS.Signals) => void;
-}> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/bin.ts", "serve", "--port", "0", "--offline", ...args],
-    {
-      env: { ...process.env, EMBEDKIT_LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const lines: Record<string, unknown>[] = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      const rec = JSON.parse(line) as Record<string, unknown>;
-      lines.push(rec);
-      if (rec["msg"] === "listening") resolve(rec["port"] as number);
-    });
-    child.once("exit", () => reject(new Error("embedkit serve exited before listening")));
-  });
-  return { url: `http://127.0.0.1:${port}`, lines, exited, kill: (s) => child.kill(s) };
-}
 
 async function gauge(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

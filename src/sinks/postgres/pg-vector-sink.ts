@@ -16,7 +16,9 @@ import {
   ensureVectorExtension,
   hnswIndexSql,
   parseTableName,
+  readSinkSettings,
   type HnswOptions,
+  type SinkSettings,
   type TableName,
 } from "./sink-schema.js";
 import { parseFilter, vectorLiteral, type MetadataFilter } from "./sink-values.js";
@@ -153,6 +155,31 @@ export class PgVectorSink {
     } catch (e) {
       await db.close();
       throw e;
+    }
+  }
+
+  /**
+   * The model and dimension an existing sink table holds (undefined when the database has no
+   * such sink table yet), read without creating anything: for callers that default to the
+   * table's model (`embedkit search postgres://...`).
+   * @throws EmbedkitError `invalid_option` (bad url or table), `database_unreachable`, `database_error`.
+   */
+  static async tableSettings(options: {
+    /** As {@link PgVectorSinkOptions.url}. */
+    readonly url: string;
+    /** As {@link PgVectorSinkOptions.table}. */
+    readonly table: string;
+    /** As {@link PgVectorSinkOptions.connectTimeoutMs}. */
+    readonly connectTimeoutMs?: number;
+  }): Promise<SinkSettings | undefined> {
+    const target = parseDatabaseUrl(options.url);
+    const table = parseTableName(options.table);
+    const timeout = positiveInt("connectTimeoutMs", options.connectTimeoutMs ?? 10_000, 600_000);
+    const db = await openSqlSession(options.url, target, timeout);
+    try {
+      return await readSinkSettings(db, table);
+    } finally {
+      await db.close();
     }
   }
 

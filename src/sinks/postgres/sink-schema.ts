@@ -59,8 +59,25 @@ export async function ensureVectorExtension(db: SqlSession): Promise<string> {
 
 /** The model and dimension a sink table holds vectors of. */
 export interface SinkSettings {
+  /** The model id the table's vectors come from. */
   readonly model: string;
+  /** The vectors' dimension. */
   readonly dimension: number;
+}
+
+/**
+ * The model and dimension the sink table was created with, or undefined when the database holds
+ * no such sink table yet; reads only (nothing is created).
+ */
+export async function readSinkSettings(db: SqlRunner, table: TableName): Promise<SinkSettings | undefined> {
+  const [found] = await db.query<{ t: string | null }>("SELECT to_regclass($1)::text AS t", [SETTINGS_TABLE]);
+  if (!found?.t) return undefined;
+  const rows = await db.query<{ model: string; dimension: number }>(
+    `SELECT model, dimension FROM ${SETTINGS_TABLE} WHERE table_name = $1`,
+    [table.name],
+  );
+  const row = rows[0];
+  return row ? { model: row.model, dimension: row.dimension } : undefined;
 }
 
 function mismatch(table: TableName, field: "model" | "dimension", stored: SinkSettings, given: SinkSettings) {

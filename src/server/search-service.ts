@@ -1,0 +1,135 @@
+/**
+ * L6: what POST /v1/search and /search do: check the request against the server's limits ->
+ * embed the query through the embedding routes' EmbedService (so through the one request
+ * batcher: concurrent searches, and searches next to /embed requests, share inference calls) ->
+ * VectorIndex.search with that vector (filter checked by the index, before the query is
+ * embedded) -> optionally rerank with the server's cross-encoder.
+ *
+ * Documented choices:
+ * - The query is embedded as VectorIndex.search embeds it: the model's query prompt, its
+ *   normalization, the index's dimension, cut (never refused) at the input token limit.
+ * - Reranking calls the cross-encoder directly, as VectorIndex.search does (there is no rerank
+ *   batcher on an embedding server); `rerank_top` pairs are at most --max-client-batch-size.
+ */
+import type { TextEmbedding } from "../embed/text-embedding.js";
+import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { MetadataFilter } from "../index/metadata-filter.js";
+import type { IndexHit, VectorIndex } from "../index/vector-index.js";
+import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
+import type { EmbedService, JobContext } from "./embed-service.js";
+import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
+
+/** The vector index a server answers searches from, and the optional reranker. */
+export interface SearchTarget {
+  /** An open index built with the server's model (checked at start-up). */
+  readonly index: VectorIndex;
+  /** The cross-encoder `rerank: true` uses; without it, such requests are `rerank_unavailable`. */
+  readonly reranker?: TextCrossEncoder;
+}
+
+/** One search request, parsed. */
+export interface SearchJob {
+  readonly query: string;
+  readonly topK: number;
+  readonly filter?: MetadataFilter | undefined;
+  readonly rerank: boolean;
+  readonly rerankTop?: number | undefined;
+}
+
+/** Searches the served index with queries embedded through the server's request batcher. */
+export class SearchService {
+  constructor(
+    private readonly target: SearchTarget,
+    private readonly model: TextEmbedding,
+    private readonly embed: EmbedService,
+  ) {}
+
+  /** The index's model, path and counts, for /info. */
+  async describe(): Promise<{
+    path: string;
+    records: number;
+    chunks: number;
+    chunking: string;
+    rerankModel: string | null;
+  }> {
+    const info = await this.target.index.info();
+    const c = info.chunking;
+    const chunking = [
+      c.strategy,
+      c.by,
+      c.size !== undefined ? `size ${c.size}` : undefined,
+      c.overlap ? `overlap ${c.overlap}` : undefined,
+    ]
+      .filter((x) => x !== undefined)
+      .join(", ");
+    return {
+      path: info.path,
+      records: info.records,
+      chunks: info.chunks,
+      chunking,
+      rerankModel: this.target.reranker?.modelId ?? null,
+    };
+  }
+
+  async search(job: SearchJob, ctx: JobContext): Promise<IndexHit[]> {
+    const limits = this.embed.limits;
+    if (job.query.trim() === "") {
+      throw new ServerError(
+        SERVER_ERROR_CODES.EMPTY_INPUT,
+        `\`query\` is ${job.query === "" ? "an empty string" : "only whitespace"}; send a question`,
+        { field: "query" },
+      );
+    }
+    if (job.query.length > limits.maxInputChars) {
+      throw new ServerError(
+        SERVER_ERROR_CODES.INPUT_TOO_LARGE,
+        `\`query\` has ${job.query.length} characters; the limit is ${limits.maxInputChars} (--max-input-chars)`,
+        { field: "query", characters: job.query.length, limit: limits.maxInputChars },
+      );
+    }
+    const reranker = this.target.reranker;
+    if (job.rerank && reranker === undefined) {
+      throw new ServerError(
+        SERVER_ERROR_CODES.RERANK_UNAVAILABLE,
+        "`rerank` is true, but this server has no rerank model (start it with --rerank-model ID)",
+        { field: "rerank" },
+      );
+    }
+    if (!job.rerank && job.rerankTop !== undefined) {
+      throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "`rerank_top` is given without `rerank: true`", {
+        field: "rerank_top",
+        value: job.rerankTop,
+      });
+    }
+    const rerankTop = job.rerankTop ?? Math.max(job.topK, 20);
+    if (job.rerank && rerankTop > limits.maxClientBatchSize) {
+      throw new EmbedkitError(
+        ERROR_CODES.TOO_MANY_INPUTS,
+        `\`rerank_top\` is ${rerankTop} pairs to rerank; the limit is ${limits.maxClientBatchSize} per request (--max-client-batch-size)`,
+        { field: "rerank_top", count: rerankTop, limit: limits.maxClientBatchSize },
+      );
+    }
+    const { index } = this.target;
+    const embedQuery = async (query: string): Promise<Float32Array> => {
+      const out = await this.embed.embed(
+        {
+          inputs: { texts: [query] },
+          field: "query",
+          truncate: true,
+          truncationDirection: "right",
+          promptName: "query",
+          normalize: this.model.spec.normalize,
+          dimensions: index.settings.dimension,
+        },
+        ctx,
+      );
+      return out.vectors[0] as Float32Array;
+    };
+    return index.search(job.query, {
+      topK: job.topK,
+      embedQuery,
+      ...(job.filter != null ? { filter: job.filter } : {}),
+      ...(job.rerank && reranker !== undefined ? { rerank: { model: reranker, topN: rerankTop } } : {}),
+    });
+  }
+}
