@@ -29,6 +29,35 @@ type ModelValues = Parameters<typeof storeFrom>[0] & {
   threads?: string | undefined;
 };
 
+/**
+ * Opens the table's model and the sink on `url`, runs `f`, then closes the sink and disposes the
+ * model (both on error too).
+ */
+async function withTable(
+  url: string,
+  values: ModelValues,
+  ctx: CliContext,
+  f: (model: TextEmbedding, sink: PgVectorSink, target: ReturnType<typeof postgresSinkTarget>) => Promise<number>,
+): Promise<number> {
+  const target = postgresSinkTarget(url);
+  const model = await openModel(target, values, ctx);
+  try {
+    const sink = await PgVectorSink.open({
+      url: target.url,
+      table: target.table,
+      model: model.modelId,
+      dimension: model.dim,
+    });
+    try {
+      return await f(model, sink, target);
+    } finally {
+      await sink.close();
+    }
+  } finally {
+    await model.dispose();
+  }
+}
+
 /** The table's model (or --model, or DEFAULT_MODEL for a new table), loaded; `display` names the target. */
 async function openModel(
   target: { url: string; table: string },
@@ -65,47 +94,33 @@ export async function indexAddPostgres(
 ): Promise<number> {
   if (options.values.progress) refuse("--progress", "ingest() reports its counts at the end only");
   if (options.values.sparse !== undefined) refuse("--sparse", "the Postgres sink stores dense vectors only");
-  const target = postgresSinkTarget(url);
-  const model = await openModel(target, options.values, ctx);
-  try {
-    const sink = await PgVectorSink.open({
-      url: target.url,
-      table: target.table,
-      model: model.modelId,
-      dimension: model.dim,
+  return withTable(url, options.values, ctx, async (model, sink, target) => {
+    const c = options.chunking;
+    const chunk: EmbedChunkingOptions | undefined =
+      c === undefined || c.strategy === "none"
+        ? undefined
+        : {
+            strategy: c.strategy,
+            ...(c.by !== undefined ? { by: c.by } : {}),
+            ...(c.size !== undefined ? { size: c.size } : {}),
+            ...(c.overlap !== undefined ? { overlap: c.overlap } : {}),
+          };
+    const r = await ingest(sink, options.records, {
+      model,
+      ...(chunk !== undefined ? { chunk } : {}),
+      ...(options.batchSize !== undefined ? { batchDocuments: options.batchSize } : {}),
+    }).catch((e: unknown) => {
+      // ingest() names records by position ("records[3].metadata"); the CLI names the input line.
+      if (e instanceof EmbedkitError && /^records\[\d+\]/.test(e.message)) {
+        throw new EmbedkitError(e.code, `${options.where()}: ${e.message}`, { ...e.details, where: options.where() });
+      }
+      throw e;
     });
-    try {
-      const c = options.chunking;
-      const chunk: EmbedChunkingOptions | undefined =
-        c === undefined || c.strategy === "none"
-          ? undefined
-          : {
-              strategy: c.strategy,
-              ...(c.by !== undefined ? { by: c.by } : {}),
-              ...(c.size !== undefined ? { size: c.size } : {}),
-              ...(c.overlap !== undefined ? { overlap: c.overlap } : {}),
-            };
-      const r = await ingest(sink, options.records, {
-        model,
-        ...(chunk !== undefined ? { chunk } : {}),
-        ...(options.batchSize !== undefined ? { batchDocuments: options.batchSize } : {}),
-      }).catch((e: unknown) => {
-        // ingest() names records by position ("records[3].metadata"); the CLI names the input line.
-        if (e instanceof EmbedkitError && /^records\[\d+\]/.test(e.message)) {
-          throw new EmbedkitError(e.code, `${options.where()}: ${e.message}`, { ...e.details, where: options.where() });
-        }
-        throw e;
-      });
-      ctx.stdout.write(
-        `${target.display}: ${r.documents} records, ${r.written} written (new or changed), ${r.unchanged} unchanged (${r.rows} rows written)\n`,
-      );
-      return 0;
-    } finally {
-      await sink.close();
-    }
-  } finally {
-    await model.dispose();
-  }
+    ctx.stdout.write(
+      `${target.display}: ${r.documents} records, ${r.written} written (new or changed), ${r.unchanged} unchanged (${r.rows} rows written)\n`,
+    );
+    return 0;
+  });
 }
 
 /** `embedkit search postgres://... QUERY`: the query embedded with the table's model, PgVectorSink.search. */
@@ -133,32 +148,18 @@ export async function searchPostgres(
   if (query.trim() === "") {
     throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "QUERY must be a non-empty string", { field: "query" });
   }
-  const target = postgresSinkTarget(url);
-  const model = await openModel(target, options.values, ctx);
-  try {
-    const sink = await PgVectorSink.open({
-      url: target.url,
-      table: target.table,
-      model: model.modelId,
-      dimension: model.dim,
+  return withTable(url, options.values, ctx, async (model, sink) => {
+    const hits = await sink.search(await model.queryEmbed(query), {
+      topK: options.topK,
+      ...(options.filter !== undefined ? { filter: options.filter as MetadataFilter } : {}),
     });
-    try {
-      const hits = await sink.search(await model.queryEmbed(query), {
-        topK: options.topK,
-        ...(options.filter !== undefined ? { filter: options.filter as MetadataFilter } : {}),
-      });
-      hits.forEach((h, i) => {
-        ctx.stdout.write(
-          options.values.json
-            ? `${JSON.stringify({ rank: i + 1, id: h.docId, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata })}\n`
-            : `${h.docId}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
-        );
-      });
-      return 0;
-    } finally {
-      await sink.close();
-    }
-  } finally {
-    await model.dispose();
-  }
+    hits.forEach((h, i) => {
+      ctx.stdout.write(
+        options.values.json
+          ? `${JSON.stringify({ rank: i + 1, id: h.docId, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata })}\n`
+          : `${h.docId}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
+      );
+    });
+    return 0;
+  });
 }
