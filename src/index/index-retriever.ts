@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Embedder } from "../types.js";
-import { l2NormalizeInPlace } from "../pooling/normalize.js";
 import type { Run } from "../eval/metrics/retrieval-metrics.js";
 import type { RetrieveInput, Retriever } from "../eval/retrievers/retriever.js";
+import { embedUnitVectors } from "../eval/retrievers/unit-vectors.js";
 import {
   DEFAULT_ANN_TYPE,
   DEFAULT_INDEX_RESCORE,
@@ -95,19 +95,7 @@ export class IndexRetriever implements Retriever {
 
   /** Builds the index over the task's corpus in a temporary folder and searches each query. */
   async retrieve(input: RetrieveInput): Promise<Run> {
-    const unit = (vs: Float32Array[]): Float32Array[] => vs.map((v) => l2NormalizeInPlace(Float32Array.from(v)));
-    const queries = unit(
-      await input.embed(
-        input.queries.map((q) => q.text),
-        "query",
-      ),
-    );
-    const docs = unit(
-      await input.embed(
-        input.documents.map((d) => d.text),
-        "passage",
-      ),
-    );
+    const { queries, docs } = await embedUnitVectors(input);
     const dim = docs[0]?.length ?? 0;
     const binary = (this.options.precision ?? "float32") === "binary";
     const dir = await mkdtemp(join(tmpdir(), "embedkit-eval-index-"));

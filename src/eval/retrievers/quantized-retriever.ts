@@ -13,7 +13,7 @@
  * so the metrics see exactly this order.
  */
 import type { Embedder } from "../../types.js";
-import { l2NormalizeInPlace } from "../../pooling/normalize.js";
+import { embedUnitVectors } from "./unit-vectors.js";
 import { calibrationRanges, quantizeEmbeddings, type Precision } from "../../pooling/quantize.js";
 import { quantizedSearch, DEFAULT_RESCORE_MULTIPLIER, type QuantizedCorpus } from "../../search/quantized-search.js";
 import type { Run } from "../metrics/retrieval-metrics.js";
@@ -51,19 +51,7 @@ export class QuantizedRetriever implements Retriever {
 
   async retrieve(input: RetrieveInput): Promise<Run> {
     const { precision } = this.options;
-    const unit = (vs: Float32Array[]): Float32Array[] => vs.map((v) => l2NormalizeInPlace(Float32Array.from(v)));
-    const queryVectors = unit(
-      await input.embed(
-        input.queries.map((q) => q.text),
-        "query",
-      ),
-    );
-    const docVectors = unit(
-      await input.embed(
-        input.documents.map((d) => d.text),
-        "passage",
-      ),
-    );
+    const { queries: queryVectors, docs: docVectors } = await embedUnitVectors(input);
     const dim = docVectors[0]?.length ?? 0;
     const ranges = precision === "int8" || precision === "uint8" ? calibrationRanges(docVectors) : undefined;
     const corpus: QuantizedCorpus = {
