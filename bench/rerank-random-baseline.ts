@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TextEmbedding } from "../src/index.js";
 import { EmbeddingCache, evaluate, loadBuiltinTask, withNormalization } from "../src/eval/index.js";
+import { Mt19937 } from "../src/eval/random/mt19937.js";
 import { RerankRetriever } from "../src/eval/retrievers/rerank-retriever.js";
 import type { BuiltinTaskName } from "../src/eval/tasks/builtin-tasks.js";
 
@@ -33,18 +34,6 @@ const { values } = parseArgs({
   },
 });
 
-/** mulberry32: a small seeded generator, so each seed's order is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const task = await loadBuiltinTask(values.task as BuiltinTaskName, { dataDir: values["data-dir"]! });
 const engine = await TextEmbedding.create({ model: values.model!, store: { offline: true } });
 const dense = withNormalization(engine, undefined);
@@ -61,10 +50,10 @@ console.log(
 );
 const scores: number[] = [];
 for (let seed = 1; seed <= Number(values.seeds); seed++) {
-  const next = random(seed);
+  const rng = new Mt19937(seed);
   const shuffled = new RerankRetriever(
     dense,
-    { kind: "pair-scorer", modelId: "random", scorePairs: async (pairs) => pairs.map(() => next()) },
+    { kind: "pair-scorer", modelId: "random", scorePairs: async (pairs) => pairs.map(() => rng.nextDouble()) },
     top,
   );
   const r = await main(shuffled);
