@@ -13,6 +13,7 @@ import { VectorIndex, type AddResult, type VectorIndexOptions } from "../index/v
 import { parseIndexPrecision, type AnnType } from "../index/ann-options.js";
 import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
+import { humanBytes } from "./human-bytes.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
 import { indexAddPostgres, isPostgresUrl } from "./index-postgres.js";
 
@@ -211,17 +212,6 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
   } finally {
     await index.close();
   }
-}
-
-function humanBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
