@@ -79,7 +79,9 @@ export type {
   PgVectorHit,
   SinkRow,
   SinkDocument,
+  PgTableOptions,
 } from "./sinks/postgres/pg-vector-sink.js";
+export type { PgTableInfo, PgHnswInfo } from "./sinks/postgres/table-info.js";
 export type { HnswOptions, SinkSettings } from "./sinks/postgres/sink-schema.js";
 export type { MetadataFilter as PgMetadataFilter } from "./sinks/postgres/sink-values.js";
 export { ingest } from "./sinks/ingest.js";

@@ -15,10 +15,10 @@ import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { humanBytes } from "./human-bytes.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
-import { indexAddPostgres, isPostgresUrl } from "./index-postgres.js";
+import { indexAddPostgres, indexInfoPostgres, isPostgresUrl } from "./index-postgres.js";
 
 export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T [--input FILE] [options]
-       embedkit index info DIR [--json]
+       embedkit index info DIR|postgres://...?table=T [--json]
        embedkit index rm DIR --id ID [--id ID ...]
        embedkit index optimize DIR [--ann TYPE] [--partitions N]
 
@@ -42,7 +42,9 @@ with the same semantics; the model defaults to the table's (--progress is not av
       --text-field NAME    JSON field holding the text (default "text")
       --id-field NAME      JSON field holding the id (default "id")
 ${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's model, or ${DEFAULT_MODEL} for a new index;`)}
-info: the model, sparse side, record and chunk counts, metadata fields and size on disk (--json: one JSON object).
+info: the model, sparse side, record and chunk counts, metadata fields and size on disk (--json: one JSON object);
+  for a postgres:// table: its model and dimension, record (document) and chunk (row) counts, HNSW index
+  and pg_total_relation_size. Reads the index's (or table's) settings; no model is loaded for a table.
 rm: deletes the records with these ids (all their chunks).
 optimize: compacts the index (merges files, drops deleted and replaced rows, removes old versions;
   run it while nothing else writes DIR) and with --ann builds the ANN index over the vectors:
@@ -225,6 +227,7 @@ async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   const dir = dirArg(positionals, "embedkit index info DIR");
+  if (isPostgresUrl(dir)) return indexInfoPostgres(dir, values.json === true, ctx);
   await requireIndex(dir);
   const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
   try {
@@ -336,7 +339,7 @@ export async function requireIndex(dir: string): Promise<void> {
   if (isPostgresUrl(dir)) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
-      "this command takes an index folder; a postgres:// table works with `index add` and `search` only",
+      "this command takes an index folder; a postgres:// table works with `index add|info|rm` and `search` only",
       { flag: "DIR" },
     );
   }

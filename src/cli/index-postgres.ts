@@ -1,8 +1,9 @@
 /**
- * L7: `embedkit index add postgres://...?table=T` and `embedkit search postgres://...?table=T
+ * L7: `embedkit index add|info|rm postgres://...?table=T` and `embedkit search postgres://...?table=T
  * QUERY`: the vector index commands on a pgvector table, through the Postgres sink (PgVectorSink,
  * `ingest()`), with the URL parsed as `embedkit job submit --sink postgres://...` parses it
- * (`table` query parameter, default `embeddings`).
+ * (`table` query parameter, default `embeddings`). `info` and `rm` read the table's settings row
+ * and never load a model.
  *
  * The model defaults to the table's (read from `embedkit_sinks` without creating anything), else,
  * for a new table, DEFAULT_MODEL; a --model of another model than the table's is
@@ -20,6 +21,7 @@ import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
 import type { MetadataFilter } from "../sinks/postgres/sink-values.js";
 import type { Quantization } from "../types.js";
 import { intFlag, storeFrom, type CliContext } from "./common.js";
+import { humanBytes } from "./human-bytes.js";
 
 export { isPostgresUrl } from "../sinks/postgres/database-url.js";
 
@@ -162,4 +164,36 @@ export async function searchPostgres(
     });
     return 0;
   });
+}
+
+/** The INVALID_OPTION for a database without that sink table (info and rm never create one). */
+function noTable(target: ReturnType<typeof postgresSinkTarget>, url: string): EmbedkitError {
+  return new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `${target.display} holds no embedkit table (create one with \`embedkit index add ${url} --input FILE\`)`,
+    { flag: "DIR", table: target.table },
+  );
+}
+
+/** `embedkit index info postgres://...`: the table's settings row, counts, HNSW index and size; no model is loaded. */
+export async function indexInfoPostgres(url: string, json: boolean, ctx: CliContext): Promise<number> {
+  const target = postgresSinkTarget(url);
+  const info = await PgVectorSink.tableInfo(target);
+  if (info === undefined) throw noTable(target, url);
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify({ path: target.display, ...info })}\n`);
+    return 0;
+  }
+  const h = info.hnsw;
+  ctx.stdout.write(
+    [
+      `path:        ${target.display}`,
+      `model:       ${info.model} (${info.dimension} dimensions)`,
+      `records:     ${info.records}`,
+      `chunks:      ${info.chunks} (rows)`,
+      `hnsw:        ${h === null ? "none (exact scan)" : `${h.name} (m ${h.m}, ef_construction ${h.efConstruction})`}`,
+      `size:        ${humanBytes(info.bytesOnDisk)} (${info.bytesOnDisk} bytes: pg_total_relation_size, with indexes and TOAST)`,
+    ].join("\n") + "\n",
+  );
+  return 0;
 }

@@ -22,6 +22,7 @@ import {
   type TableName,
 } from "./sink-schema.js";
 import { parseFilter, vectorLiteral, type MetadataFilter } from "./sink-values.js";
+import { readTableInfo, type PgTableInfo } from "./table-info.js";
 
 /** Options of {@link PgVectorSink.open}. */
 export interface PgVectorSinkOptions {
@@ -37,6 +38,16 @@ export interface PgVectorSinkOptions {
   readonly connectTimeoutMs?: number;
   /** Rows per multi-row INSERT. Default 500 (9 parameters a row, under Postgres' 65535). */
   readonly batchRows?: number;
+}
+
+/** Where {@link PgVectorSink.tableSettings} and {@link PgVectorSink.tableInfo} read: a table of a database. */
+export interface PgTableOptions {
+  /** As {@link PgVectorSinkOptions.url}. */
+  readonly url: string;
+  /** As {@link PgVectorSinkOptions.table}. */
+  readonly table: string;
+  /** As {@link PgVectorSinkOptions.connectTimeoutMs}. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** One stored row: a chunk of a document (a whole document is chunk 0). */
@@ -164,20 +175,31 @@ export class PgVectorSink {
    * table's model (`embedkit search postgres://...`).
    * @throws EmbedkitError `invalid_option` (bad url or table), `database_unreachable`, `database_error`.
    */
-  static async tableSettings(options: {
-    /** As {@link PgVectorSinkOptions.url}. */
-    readonly url: string;
-    /** As {@link PgVectorSinkOptions.table}. */
-    readonly table: string;
-    /** As {@link PgVectorSinkOptions.connectTimeoutMs}. */
-    readonly connectTimeoutMs?: number;
-  }): Promise<SinkSettings | undefined> {
+  static async tableSettings(options: PgTableOptions): Promise<SinkSettings | undefined> {
+    return PgVectorSink.readOnly(options, (db, table) => readSinkSettings(db, table));
+  }
+
+  /**
+   * What a sink table holds (undefined when the database has no such sink table): its model and
+   * dimension, record and chunk counts, HNSW index and size on disk, read without creating
+   * anything and without the model (`embedkit index info postgres://...`).
+   * @throws EmbedkitError `invalid_option` (bad url or table), `database_unreachable`, `database_error`.
+   */
+  static async tableInfo(options: PgTableOptions): Promise<PgTableInfo | undefined> {
+    return PgVectorSink.readOnly(options, (db, table) => readTableInfo(db, table));
+  }
+
+  /** Connects without installing or creating anything, runs `read`, and closes. */
+  private static async readOnly<T>(
+    options: PgTableOptions,
+    read: (db: SqlSession, table: TableName) => Promise<T>,
+  ): Promise<T> {
     const target = parseDatabaseUrl(options.url);
     const table = parseTableName(options.table);
     const timeout = positiveInt("connectTimeoutMs", options.connectTimeoutMs ?? 10_000, 600_000);
     const db = await openSqlSession(options.url, target, timeout);
     try {
-      return await readSinkSettings(db, table);
+      return await read(db, table);
     } finally {
       await db.close();
     }

@@ -1,0 +1,145 @@
+/**
+ * `embedkit index info|rm postgres://...` and `embedkit search postgres://... --rerank`, in-process
+ * against real pgvector (PGlite + pgvector over the wire protocol, tests/helpers/pgvector.ts) with
+ * int8 MiniLM and the test cross-encoder: info reports what the catalogue says (settings row,
+ * counts, HNSW index and its options, pg_total_relation_size) without loading a model; rm deletes
+ * whole documents and counts the ids that were not there; rerank equals the cross-encoder's order
+ * of the table's pgvector top N, through the folder search's own rerank step.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { TextEmbedding } from "../../src/embed/text-embedding.js";
+import { PgVectorSink } from "../../src/sinks/postgres/pg-vector-sink.js";
+import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { startPgvector, type TestPgvector } from "../helpers/pgvector.js";
+import { run } from "../helpers/run-cli.js";
+
+const Q = ["-q", "int8"];
+const DOCS = [
+  { id: "keys", text: "Rotate the API keys every ninety days from the security console.", metadata: { lang: "en" } },
+  { id: "cats", text: "Cats sleep for most of the day and hunt at dusk.", metadata: { lang: "en" } },
+  { id: "pain", text: "Le pain se fait avec de la farine, de l'eau et du sel.", metadata: { lang: "fr" } },
+  { id: "tides", text: "Tides rise and fall twice a day along the harbour.", metadata: { lang: "en" } },
+  { id: "owls", text: "Owls hunt mice at night in the fields.", metadata: { lang: "en" } },
+];
+const LONG = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} is about subject ${i} and only that.`).join(" ");
+const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+interface InfoJson {
+  path: string;
+  table: string;
+  model: string;
+  dimension: number;
+  records: number;
+  chunks: number;
+  hnsw: { name: string; m: number; efConstruction: number } | null;
+  bytesOnDisk: number;
+}
+
+describe("embedkit index info|rm and search --rerank on postgres://", { timeout: 240_000 }, () => {
+  let pgv: TestPgvector;
+  let dir: string;
+  let emptyCache: string;
+  let model: TextEmbedding;
+  const url = (table: string) => `${pgv.url}?table=${table}`;
+
+  before(async () => {
+    pgv = await startPgvector();
+    dir = await mkdtemp(join(tmpdir(), "embedkit-pg-cli-"));
+    emptyCache = await mkdtemp(join(tmpdir(), "embedkit-empty-cache-"));
+    await writeFile(join(dir, "docs.jsonl"), jsonl(DOCS));
+    await writeFile(join(dir, "long.jsonl"), jsonl([{ id: "long", text: LONG }, DOCS[0]]));
+    model = await openTestModel(TEST_MODELS.miniLM, { quantization: "int8" });
+    for (const [table, input, extra] of [
+      ["kb", "docs.jsonl", []],
+      ["kb_late", "long.jsonl", ["--chunk", "late", "--chunk-size", "16"]],
+    ] as const) {
+      const r = await run([
+        "index",
+        "add",
+        url(table),
+        "--input",
+        join(dir, input),
+        "-m",
+        TEST_MODELS.miniLM,
+        ...Q,
+        ...extra,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+  after(async () => {
+    await model?.dispose();
+    await pgv?.stop();
+    await rm(dir, { recursive: true, force: true });
+    await rm(emptyCache, { recursive: true, force: true });
+  });
+
+  test("index info: model, counts, HNSW index and pg_total_relation_size as the catalogue says; no model loaded", async () => {
+    // an empty cache, offline: loading any model would fail, so a passing info loaded none
+    const noModel = ["--cache-dir", emptyCache, "--offline"];
+    let r = await run(["index", "info", url("kb_late"), "--json", ...noModel]);
+    assert.equal(r.code, 0, r.stderr);
+    let info = JSON.parse(r.stdout) as InfoJson;
+    const [late] = await pgv.query<{ rows: number; docs: number; bytes: string }>(
+      "SELECT count(*)::int AS rows, count(DISTINCT doc_id)::int AS docs, pg_total_relation_size('kb_late')::text AS bytes FROM kb_late",
+    );
+    assert.ok(late!.rows > late!.docs, `late chunking gave ${late!.rows} rows for ${late!.docs} records`);
+    assert.deepEqual(info, {
+      path: `postgres://postgres:***@127.0.0.1:${pgv.port}/postgres table kb_late`,
+      table: "kb_late",
+      model: TEST_MODELS.miniLM,
+      dimension: 384,
+      records: 2,
+      chunks: late!.rows,
+      hnsw: null,
+      bytesOnDisk: Number(late!.bytes),
+    });
+    assert.ok(info.bytesOnDisk > 0);
+
+    // an HNSW index built with options: info names it with them, and the size grows by the index
+    const sink = await PgVectorSink.open({ url: pgv.url, table: "kb", model: TEST_MODELS.miniLM, dimension: 384 });
+    const before = (JSON.parse((await run(["index", "info", url("kb"), "--json", ...noModel])).stdout) as InfoJson)
+      .bytesOnDisk;
+    await sink.createHnswIndex({ m: 8, efConstruction: 32 });
+    await sink.close();
+    r = await run(["index", "info", url("kb"), "--json", ...noModel]);
+    assert.equal(r.code, 0, r.stderr);
+    info = JSON.parse(r.stdout) as InfoJson;
+    assert.deepEqual(info.hnsw, { name: "kb_embedding_hnsw", m: 8, efConstruction: 32 });
+    assert.deepEqual([info.records, info.chunks], [5, 5]);
+    const [kbSize] = await pgv.query<{ bytes: string; index: string }>(
+      "SELECT pg_total_relation_size('kb')::text AS bytes, pg_relation_size('kb_embedding_hnsw')::text AS index",
+    );
+    assert.equal(info.bytesOnDisk, Number(kbSize!.bytes));
+    assert.equal(info.bytesOnDisk - before, Number(kbSize!.index), "the HNSW index's pages are counted");
+
+    // text form, password masked
+    r = await run(["index", "info", url("kb"), ...noModel]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^path: +postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres table kb$/m);
+    assert.match(r.stdout, /^model: +sentence-transformers\/all-MiniLM-L6-v2 \(384 dimensions\)$/m);
+    assert.match(r.stdout, /^records: +5$/m);
+    assert.match(r.stdout, /^chunks: +5 \(rows\)$/m);
+    assert.match(r.stdout, /^hnsw: +kb_embedding_hnsw \(m 8, ef_construction 32\)$/m);
+    assert.match(r.stdout, new RegExp(`^size: .*\\(${info.bytesOnDisk} bytes: pg_total_relation_size`, "m"));
+
+    // a table that was never made: exit 2, nothing created
+    r = await run(["index", "info", url("never_made"), ...noModel]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /\[invalid_option\]: .*table never_made holds no embedkit table \(create one with `embedkit index add/,
+    );
+    assert.deepEqual(await pgv.query("SELECT to_regclass('never_made') AS t"), [{ t: null }]);
+    r = await run(["index", "info", url("Bad-Name")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\[invalid_option\]: table must be a lower-case identifier/);
+    r = await run(["index", "info", "postgres://u@127.0.0.1:1/db?table=t"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\[database_unreachable\]: the database at 127\.0\.0\.1:1 cannot be reached/);
+  });
+});
