@@ -229,33 +229,28 @@ async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
   const dir = dirArg(positionals, "embedkit index info DIR");
   if (isPostgresUrl(dir)) return indexInfoPostgres(dir, values.json === true, ctx);
   await requireIndex(dir);
-  const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
-  try {
-    const info = await index.info();
-    if (values.json) {
-      ctx.stdout.write(`${JSON.stringify(info)}\n`);
-      return 0;
-    }
-    const c = info.chunking;
-    const fields = Object.entries(info.metadataFields).map(([k, t]) => `${k} (${t})`);
-    ctx.stdout.write(
-      [
-        `path:        ${info.path}`,
-        `model:       ${info.model} (${info.dimension} dimensions${info.normalize ? ", normalized" : ""})`,
-        `sparse:      ${info.sparse === "none" ? "none (dense search only)" : info.sparse === "bm25" ? "bm25 (term counts per chunk; k1 1.2, b 0.75 over the stored chunks)" : `${info.sparse} (SPLADE)`}`,
-        `chunking:    ${c.strategy}${c.by ? ` by ${c.by}` : ""}${c.size ? `, size ${c.size}` : ""}${c.overlap ? `, overlap ${c.overlap}` : ""}`,
-        `records:     ${info.records}`,
-        `chunks:      ${info.chunks}`,
-        `precision:   ${info.precision}`,
-        `ann:         ${info.ann === null ? "none (exact search)" : `${info.ann.type}, ${info.ann.partitions} partitions, covers ${info.ann.indexedChunks} chunks (${info.ann.unindexedChunks} not yet: searched flat until the next optimize)`}`,
-        `metadata:    ${fields.length ? fields.join(", ") : "none"}`,
-        `size:        ${humanBytes(info.bytesOnDisk)} (${info.bytesOnDisk} bytes on disk)`,
-      ].join("\n") + "\n",
-    );
+  const info = await VectorIndex.inspect(dir); // settings and files only: no model is loaded
+  if (values.json) {
+    ctx.stdout.write(`${JSON.stringify(info)}\n`);
     return 0;
-  } finally {
-    await index.close();
   }
+  const c = info.chunking;
+  const fields = Object.entries(info.metadataFields).map(([k, t]) => `${k} (${t})`);
+  ctx.stdout.write(
+    [
+      `path:        ${info.path}`,
+      `model:       ${info.model} (${info.dimension} dimensions${info.normalize ? ", normalized" : ""})`,
+      `sparse:      ${info.sparse === "none" ? "none (dense search only)" : info.sparse === "bm25" ? "bm25 (term counts per chunk; k1 1.2, b 0.75 over the stored chunks)" : `${info.sparse} (SPLADE)`}`,
+      `chunking:    ${c.strategy}${c.by ? ` by ${c.by}` : ""}${c.size ? `, size ${c.size}` : ""}${c.overlap ? `, overlap ${c.overlap}` : ""}`,
+      `records:     ${info.records}`,
+      `chunks:      ${info.chunks}`,
+      `precision:   ${info.precision}`,
+      `ann:         ${info.ann === null ? "none (exact search)" : `${info.ann.type}, ${info.ann.partitions} partitions, covers ${info.ann.indexedChunks} chunks (${info.ann.unindexedChunks} not yet: searched flat until the next optimize)`}`,
+      `metadata:    ${fields.length ? fields.join(", ") : "none"}`,
+      `size:        ${humanBytes(info.bytesOnDisk)} (${info.bytesOnDisk} bytes on disk)`,
+    ].join("\n") + "\n",
+  );
+  return 0;
 }
 
 async function indexRm(argv: string[], ctx: CliContext): Promise<number> {

@@ -10,8 +10,7 @@
  * sparse vector (BM25 term counts or SPLADE weights) in the same row, and searches it alone or
  * fused with the dense list (sparse-search.ts).
  */
-import { readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
 import { TextEmbedding, type TextEmbeddingOptions } from "../embed/text-embedding.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
@@ -39,6 +38,7 @@ import {
   type RescoreWith,
 } from "./ann-options.js";
 import { searchChunks } from "./chunk-search.js";
+import { describeIndex, inspectIndex, type IndexInfo } from "./index-info.js";
 import { annInfo, optimizeIndex, type AnnInfo, type OptimizeOptions, type OptimizeResult } from "./optimize-index.js";
 import type { ChunkRow, ChunkStore, MetadataType, MetadataValue } from "./store/chunk-store.js";
 import { openLanceStore } from "./store/lance-store.js";
@@ -46,6 +46,8 @@ import { ReadWriteLock } from "./read-write-lock.js";
 import { IndexSparseEncoder, parseSparseOption } from "./sparse-encoder.js";
 import { parseSearchPlan, type SearchMode } from "./search-mode.js";
 import { SparseSearcher, type DenseCandidate } from "./sparse-search.js";
+
+export type { IndexInfo } from "./index-info.js";
 
 /** Most hits one search may ask for. */
 export const MAX_TOP_K = 10_000;
@@ -175,24 +177,6 @@ export interface IndexHit {
   readonly sparseScore?: number;
   /** The record's metadata. */
   readonly metadata: Readonly<Record<string, MetadataValue>>;
-}
-
-/** What {@link VectorIndex.info} reports. */
-export interface IndexInfo extends IndexSettings {
-  /** What searches go by. */
-  readonly precision: IndexPrecision;
-  /** The ANN index: its kind, partitions and how many chunks it covers; null when none was built. */
-  readonly ann: AnnInfo | null;
-  /** The index folder, absolute. */
-  readonly path: string;
-  /** Records (documents) stored. */
-  readonly records: number;
-  /** Chunks stored. */
-  readonly chunks: number;
-  /** Bytes of every file in the index folder. */
-  readonly bytesOnDisk: number;
-  /** The metadata fields searches can filter on, and their types. */
-  readonly metadataFields: Readonly<Record<string, MetadataType>>;
 }
 
 /**
@@ -513,16 +497,16 @@ export class VectorIndex {
   /** The settings, record and chunk counts, metadata fields, ANN index and size on disk. */
   async info(): Promise<IndexInfo> {
     this.assertOpen();
-    return {
-      ...this.settings,
-      precision: this.settings.precision ?? "float32",
-      ann: await annInfo(this.path, this.store),
-      path: this.path,
-      records: await this.store.countDocs(),
-      chunks: await this.store.countChunks(),
-      bytesOnDisk: await folderBytes(this.path),
-      metadataFields: Object.fromEntries(this.store.metadataFields()),
-    };
+    return describeIndex(this.path, this.settings, this.store);
+  }
+
+  /**
+   * What {@link VectorIndex.info} reports of the index in folder `path`, read from its settings
+   * and files without loading its model (or its SPLADE model); `invalid_option` when the folder
+   * holds no index.
+   */
+  static async inspect(path: string): Promise<IndexInfo> {
+    return inspectIndex(path);
   }
 
   /** Waits for writes in progress, then releases the store and (unless it was given) the model. */
@@ -661,14 +645,4 @@ function checkSparse(dir: string, stored: IndexSettings, sparse: string): void {
       { path: dir, field: "sparse", stored: stored.sparse, given: sparse },
     );
   }
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) total += await folderBytes(p);
-    else if (e.isFile()) total += (await stat(p).catch(() => ({ size: 0 }))).size;
-  }
-  return total;
 }

@@ -92,7 +92,9 @@ describe("embedkit index / search", () => {
     assert.equal(typeof reranked.dense_score, "number");
     assert.notEqual(reranked.score, reranked.dense_score);
 
-    r = await run(["index", "info", kb, "-q", "int8"]);
+    // an empty cache, offline: loading the model would fail, so a passing info loaded none
+    const empty = join(dir, "empty-cache");
+    r = await run(["index", "info", kb, "--cache-dir", empty, "--offline"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /model: +sentence-transformers\/all-MiniLM-L6-v2 \(384 dimensions, normalized\)/);
     assert.match(r.stdout, /records: +4\n/);
