@@ -100,6 +100,12 @@ describe("VectorIndex", () => {
     assert.equal(info.chunks, 3);
     assert.ok(info.bytesOnDisk > 0);
     assert.deepEqual(info.metadataFields, { lang: "string", year: "number" });
+    // the same facts read from the folder alone, without a model
+    assert.deepEqual(await VectorIndex.inspect(index.path), info);
+    await assert.rejects(
+      VectorIndex.inspect(join(root, "no-index-here")),
+      rejectsWith("invalid_option", /holds no vector index/),
+    );
     await index.close();
     await assert.rejects(index.search("x"), rejectsWith("disposed"));
   });
