@@ -15,11 +15,11 @@ import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { humanBytes } from "./human-bytes.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
-import { indexAddPostgres, indexInfoPostgres, isPostgresUrl } from "./index-postgres.js";
+import { indexAddPostgres, indexInfoPostgres, indexRmPostgres, isPostgresUrl } from "./index-postgres.js";
 
 export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T [--input FILE] [options]
        embedkit index info DIR|postgres://...?table=T [--json]
-       embedkit index rm DIR --id ID [--id ID ...]
+       embedkit index rm DIR|postgres://...?table=T --id ID [--id ID ...]
        embedkit index optimize DIR [--ann TYPE] [--partitions N]
 
 add: chunks, embeds and stores records in the vector index in folder DIR (created if needed).
@@ -45,7 +45,8 @@ ${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's mod
 info: the model, sparse side, record and chunk counts, metadata fields and size on disk (--json: one JSON object);
   for a postgres:// table: its model and dimension, record (document) and chunk (row) counts, HNSW index
   and pg_total_relation_size. Reads the index's (or table's) settings; no model is loaded for a table.
-rm: deletes the records with these ids (all their chunks).
+rm: deletes the records with these ids (all their chunks; for a table, all their rows) and says how many
+  were not there (exit 1 when any was not). A table's settings row is read; no model is loaded for it.
 optimize: compacts the index (merges files, drops deleted and replaced rows, removes old versions;
   run it while nothing else writes DIR) and with --ann builds the ANN index over the vectors:
       --ann TYPE           ivf_hnsw_sq (recommended), ivf_pq or ivf_flat
@@ -268,17 +269,18 @@ async function indexRm(argv: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   const dir = dirArg(positionals, "embedkit index rm DIR");
-  const ids = values.id ?? [];
+  const ids = [...new Set(values.id ?? [])]; // an id given twice is one record
   if (ids.length === 0) {
     throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, "--id is required: the id of a record to remove", {
       flag: "--id",
     });
   }
+  if (isPostgresUrl(dir)) return indexRmPostgres(dir, ids, ctx);
   await requireIndex(dir);
   const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
   try {
     const { deleted } = await index.delete(ids);
-    ctx.stdout.write(`${dir}: removed ${deleted} of ${ids.length} records\n`);
+    ctx.stdout.write(`${dir}: removed ${deleted} of ${ids.length} records; ${ids.length - deleted} not there\n`);
     return deleted === ids.length ? 0 : 1;
   } finally {
     await index.close();

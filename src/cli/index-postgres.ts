@@ -197,3 +197,20 @@ export async function indexInfoPostgres(url: string, json: boolean, ctx: CliCont
   );
   return 0;
 }
+
+/** `embedkit index rm postgres://... --id X`: deletes the documents' rows; no model is loaded. */
+export async function indexRmPostgres(url: string, ids: readonly string[], ctx: CliContext): Promise<number> {
+  const target = postgresSinkTarget(url);
+  const settings = await PgVectorSink.tableSettings(target);
+  if (settings === undefined) throw noTable(target, url);
+  const sink = await PgVectorSink.open({ url: target.url, table: target.table, ...settings });
+  try {
+    const { documents, rows } = await sink.deleteDocumentsCounted(ids);
+    ctx.stdout.write(
+      `${target.display}: removed ${documents} of ${ids.length} records (${rows} rows); ${ids.length - documents} not there\n`,
+    );
+    return documents === ids.length ? 0 : 1;
+  } finally {
+    await sink.close();
+  }
+}

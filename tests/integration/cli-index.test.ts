@@ -107,6 +107,7 @@ describe("embedkit index / search", () => {
     assert.match(r.stdout, /removed 1 of 1 records/);
     r = await run(["index", "rm", kb, "--id", "pain", "-q", "int8"]);
     assert.equal(r.code, 1, "removing an absent id fails");
+    assert.match(r.stdout, /removed 0 of 1 records; 1 not there/);
     r = await run(["index", "info", kb, "--json", "-q", "int8"]);
     const info = JSON.parse(r.stdout) as { records: number; chunks: number };
     assert.deepEqual([info.records, info.chunks], [3, 3]);

@@ -142,4 +142,40 @@ describe("embedkit index info|rm and search --rerank on postgres://", { timeout:
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /\[database_unreachable\]: the database at 127\.0\.0\.1:1 cannot be reached/);
   });
+
+  test("index rm: whole documents go, the ids not there are counted (exit 1); no model loaded", async () => {
+    const noModel = ["--cache-dir", emptyCache, "--offline"];
+    const rows = async () =>
+      (
+        await pgv.query<{ doc_id: string; n: number }>(
+          "SELECT doc_id, count(*)::int AS n FROM kb_late GROUP BY doc_id ORDER BY doc_id",
+        )
+      ).map((r) => [r.doc_id, r.n]);
+    const longRows = (await rows()).find(([d]) => d === "long")?.[1] as number;
+    assert.ok(longRows > 1, `long has ${longRows} rows`);
+    let r = await run(["index", "rm", url("kb_late"), "--id", "long", "--id", "absent", "--id", "long", ...noModel]);
+    assert.equal(r.code, 1, "an id that was not there fails the command");
+    assert.match(r.stdout, new RegExp(`table kb_late: removed 1 of 2 records \\(${longRows} rows\\); 1 not there\\n$`));
+    assert.deepEqual(await rows(), [["keys", 1]], "every chunk row of long went, keys stayed");
+    r = await run(["index", "rm", url("kb_late"), "--id", "keys", ...noModel]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /removed 1 of 1 records \(1 rows\); 0 not there/);
+    assert.deepEqual(await rows(), []);
+    const info = JSON.parse((await run(["index", "info", url("kb_late"), "--json"])).stdout) as InfoJson;
+    assert.deepEqual([info.records, info.chunks], [0, 0]);
+
+    r = await run(["index", "rm", url("kb_late")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--id is required/);
+    r = await run(["index", "rm", url("never_made"), "--id", "x"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /table never_made holds no embedkit table/);
+    assert.deepEqual(await pgv.query("SELECT to_regclass('never_made') AS t"), [{ t: null }], "nothing was created");
+    r = await run(["index", "rm", "postgres://u@127.0.0.1:1/db?table=t", "--id", "x"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\[database_unreachable\]/);
+    r = await run(["index", "optimize", url("kb")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /a postgres:\/\/ table works with `index add\|info\|rm` and `search` only/);
+  });
 });

@@ -237,9 +237,25 @@ export class PgVectorSink {
 
   /** Deletes every row of the given documents; returns how many rows went. */
   async deleteDocuments(docIds: readonly string[]): Promise<number> {
+    return (await this.deleteDocumentsCounted(docIds)).rows;
+  }
+
+  /**
+   * Deletes every row of the given documents in one statement, and says how many rows went and
+   * how many of the documents were there (`embedkit index rm postgres://...`).
+   */
+  async deleteDocumentsCounted(docIds: readonly string[]): Promise<{
+    /** Rows (chunks) deleted. */
+    rows: number;
+    /** Distinct documents among `docIds` that had rows (the others were not in the table). */
+    documents: number;
+  }> {
     const ids = docIds.map((d, i) => checkId(`docIds[${i}]`, d));
-    const rows = await this.db.query(`DELETE FROM ${this.tableSql} WHERE doc_id = ANY($1::text[]) RETURNING 1`, [ids]);
-    return rows.length;
+    const rows = await this.db.query<{ doc_id: string }>(
+      `DELETE FROM ${this.tableSql} WHERE doc_id = ANY($1::text[]) RETURNING doc_id`,
+      [ids],
+    );
+    return { rows: rows.length, documents: new Set(rows.map((r) => r.doc_id)).size };
   }
 
   /** The stored content hash of each given document that is present. */
