@@ -37,6 +37,7 @@ import {
   type IndexPrecision,
   type RescoreWith,
 } from "./ann-options.js";
+import { rerankDepth, rerankHits } from "../search/rerank-hits.js";
 import { searchChunks } from "./chunk-search.js";
 import { describeIndex, inspectIndex, type IndexInfo } from "./index-info.js";
 import { annInfo, optimizeIndex, type AnnInfo, type OptimizeOptions, type OptimizeResult } from "./optimize-index.js";
@@ -385,12 +386,7 @@ export class VectorIndex {
     const topK = options.topK === undefined ? 10 : positiveInt("topK", options.topK, MAX_TOP_K);
     const where = parseFilter(options.filter, this.store.metadataFields());
     const rerank = options.rerank;
-    const topN =
-      rerank === undefined
-        ? topK
-        : rerank.topN === undefined
-          ? Math.max(topK, 20)
-          : positiveInt("rerank.topN", rerank.topN, MAX_TOP_K);
+    const topN = rerank === undefined ? topK : rerankDepth(topK, rerank.topN, MAX_TOP_K);
     const plan = parseSearchPlan(options, this.settings.sparse, this.path, topN, MAX_TOP_K);
     const tuning = parseAnnSearch(options);
     const exact = options.exact === undefined ? false : checkBoolean("exact", options.exact);
@@ -442,18 +438,12 @@ export class VectorIndex {
         ...(vector !== undefined ? { dense: (limit: number) => denseCandidates(vector, limit) } : {}),
       });
     }
-    if (rerank === undefined || hits.length === 0) return hits;
-    const ranked = await rerank.model.rerank(
-      query,
-      hits.map((h) => h.text),
-      { topK },
-    );
-    const first = plan.mode === "dense" ? "denseScore" : plan.mode === "sparse" ? "sparseScore" : undefined;
-    return ranked.map((r) => ({
-      ...hits[r.index]!,
-      score: r.score,
-      ...(first !== undefined ? { [first]: hits[r.index]!.score } : {}),
-    }));
+    if (rerank === undefined) return hits;
+    return rerankHits(query, hits, {
+      model: rerank.model,
+      topK,
+      keepScoreAs: plan.mode === "dense" ? "denseScore" : plan.mode === "sparse" ? "sparseScore" : undefined,
+    });
   }
 
   /** The query's dense vector: the caller's `embedQuery`, else the model's with its query prompt. */

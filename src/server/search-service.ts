@@ -14,7 +14,8 @@
 import type { TextEmbedding } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { MetadataFilter } from "../index/metadata-filter.js";
-import type { IndexHit, VectorIndex } from "../index/vector-index.js";
+import { MAX_TOP_K, type IndexHit, type VectorIndex } from "../index/vector-index.js";
+import { rerankDepth } from "../search/rerank-hits.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import type { EmbedService, JobContext } from "./embed-service.js";
 import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";
@@ -101,7 +102,7 @@ export class SearchService {
         value: job.rerankTop,
       });
     }
-    const rerankTop = job.rerankTop ?? Math.max(job.topK, 20);
+    const rerankTop = rerankDepth(job.topK, job.rerankTop, MAX_TOP_K, "rerank_top");
     if (job.rerank && rerankTop > limits.maxClientBatchSize) {
       throw new EmbedkitError(
         ERROR_CODES.TOO_MANY_INPUTS,
