@@ -94,4 +94,5 @@ export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   rescoreWith: "--rescore-with",
   "ann.type": "--ann",
   "ann.partitions": "--partitions",
+  "rerank.topN": "--rerank-top",
 };

@@ -17,7 +17,10 @@ import type { IndexChunking } from "../index/index-settings.js";
 import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import { ingest } from "../sinks/ingest.js";
-import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
+import { MAX_TOP_K } from "../index/vector-index.js";
+import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
+import { rerankDepth, rerankHits } from "../search/rerank-hits.js";
+import { PgVectorSink, type PgVectorHit } from "../sinks/postgres/pg-vector-sink.js";
 import type { MetadataFilter } from "../sinks/postgres/sink-values.js";
 import type { Quantization } from "../types.js";
 import { intFlag, storeFrom, type CliContext } from "./common.js";
@@ -125,14 +128,17 @@ export async function indexAddPostgres(
   });
 }
 
-/** `embedkit search postgres://... QUERY`: the query embedded with the table's model, PgVectorSink.search. */
+/**
+ * `embedkit search postgres://... QUERY [--rerank]`: the query embedded with the table's model,
+ * PgVectorSink.search; with `rerank`, the table's top `topN` (default max(top, 20)) go through
+ * the folder search's rerank step (rerankHits), the cosine kept as `dense_score`.
+ */
 export async function searchPostgres(
   url: string,
   query: string,
   options: {
     readonly values: ModelValues & {
       json?: boolean | undefined;
-      rerank?: boolean | undefined;
       mode?: string | undefined;
       hybrid?: boolean | undefined;
       fusion?: string | undefined;
@@ -140,29 +146,42 @@ export async function searchPostgres(
     };
     readonly topK: number;
     readonly filter: unknown;
+    /** --rerank: opens the cross-encoder (disposed here), and --rerank-top. */
+    readonly rerank?: { readonly open: () => Promise<TextCrossEncoder>; readonly topN: number | undefined } | undefined;
   },
   ctx: CliContext,
 ): Promise<number> {
-  if (options.values.rerank) refuse("--rerank", "rerank is implemented for folder indexes only");
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
     if (options.values[flag] !== undefined) refuse(`--${flag}`, "a pgvector table is searched dense only");
   }
   if (query.trim() === "") {
     throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "QUERY must be a non-empty string", { field: "query" });
   }
+  const { topK, rerank } = options;
+  // checked before any model loads
+  const depth = rerank === undefined ? topK : rerankDepth(topK, rerank.topN, MAX_TOP_K);
   return withTable(url, options.values, ctx, async (model, sink) => {
-    const hits = await sink.search(await model.queryEmbed(query), {
-      topK: options.topK,
-      ...(options.filter !== undefined ? { filter: options.filter as MetadataFilter } : {}),
-    });
-    hits.forEach((h, i) => {
-      ctx.stdout.write(
-        options.values.json
-          ? `${JSON.stringify({ rank: i + 1, id: h.docId, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata })}\n`
-          : `${h.docId}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
-      );
-    });
-    return 0;
+    const reranker = await rerank?.open();
+    try {
+      const found = await sink.search(await model.queryEmbed(query), {
+        topK: depth,
+        ...(options.filter !== undefined ? { filter: options.filter as MetadataFilter } : {}),
+      });
+      const hits =
+        reranker === undefined
+          ? found
+          : await rerankHits(query, found, { model: reranker, topK, keepScoreAs: "denseScore" });
+      hits.forEach((h: PgVectorHit & { denseScore?: number }, i) => {
+        ctx.stdout.write(
+          options.values.json
+            ? `${JSON.stringify({ rank: i + 1, id: h.docId, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata, ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}) })}\n`
+            : `${h.docId}\t${h.score.toFixed(4)}\t${h.text.replace(/\s+/g, " ")}\n`,
+        );
+      });
+      return 0;
+    } finally {
+      await reranker?.dispose();
+    }
   });
 }
 

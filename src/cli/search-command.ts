@@ -23,7 +23,8 @@ Searches the vector index in folder DIR (see \`embedkit index add\`); prints one
 the record's id, the score and the chunk's text, best first. The score is the cosine similarity
 (dense), the BM25 or SPLADE score (sparse), the fused score (hybrid), or the cross-encoder's (--rerank).
 With a postgres:// URL, searches that pgvector table (PgVectorSink.search, dense) with the table's
-model: --filter takes equality only ({"lang":"en"}, no $in); --rerank and --mode are not available.
+model: --filter takes equality only ({"lang":"en"}, no $in); --rerank reranks the table's top
+--rerank-top rows as for a folder; --mode, --hybrid, --fusion and --candidates are not available.
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'
@@ -95,7 +96,13 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       );
     }
   }
-  if (isPostgresUrl(dir)) return searchPostgres(dir, query, { values, topK, filter }, ctx);
+  const rerankTop = values["rerank-top"] !== undefined ? intFlag("--rerank-top", values["rerank-top"]) : undefined;
+  const openReranker = () =>
+    TextCrossEncoder.create({ model: values["rerank-model"] ?? DEFAULT_RERANK_MODEL, store: storeFrom(values, ctx) });
+  if (isPostgresUrl(dir)) {
+    const rerank = values.rerank ? { open: openReranker, topN: rerankTop } : undefined;
+    return searchPostgres(dir, query, { values, topK, filter, rerank }, ctx);
+  }
   await requireIndex(dir);
   const candidates = values.candidates !== undefined ? intFlag("--candidates", values.candidates) : undefined;
   const modeOptions: Pick<SearchOptions, "mode" | "hybrid" | "fusion" | "candidates"> = {
@@ -108,15 +115,11 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
   parseSearchPlan(modeOptions, (await readSettings(dir))!.sparse, dir, topK, MAX_TOP_K);
   const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
   const reranker = values.rerank
-    ? await TextCrossEncoder.create({
-        model: values["rerank-model"] ?? DEFAULT_RERANK_MODEL,
-        store: storeFrom(values, ctx),
-      }).catch(async (e: unknown) => {
+    ? await openReranker().catch(async (e: unknown) => {
         await index.close();
         throw e;
       })
     : undefined;
-  const rerankTop = values["rerank-top"] !== undefined ? intFlag("--rerank-top", values["rerank-top"]) : undefined;
   try {
     const hits = await index.search(query, {
       topK,

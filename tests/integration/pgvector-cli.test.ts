@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
 import { PgVectorSink } from "../../src/sinks/postgres/pg-vector-sink.js";
+import { openTestCrossEncoder, TEST_CROSS_ENCODER } from "../helpers/cross-encoder.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
 import { startPgvector, type TestPgvector } from "../helpers/pgvector.js";
 import { run } from "../helpers/run-cli.js";
@@ -177,5 +178,90 @@ describe("embedkit index info|rm and search --rerank on postgres://", { timeout:
     r = await run(["index", "optimize", url("kb")]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /a postgres:\/\/ table works with `index add\|info\|rm` and `search` only/);
+  });
+
+  test("search --rerank: the table's pgvector top N reordered by the cross-encoder, cosine kept as dense_score", async () => {
+    const ce = await openTestCrossEncoder();
+    const sink = await PgVectorSink.open({ url: pgv.url, table: "kb", model: TEST_MODELS.miniLM, dimension: 384 });
+    try {
+      const query = "which animals hunt in the dark?";
+      const qv = await model.queryEmbed(query);
+      for (const [top, rerankTop] of [
+        [2, 3],
+        [3, undefined], // default depth max(top, 20): all five rows
+      ] as const) {
+        const depth = rerankTop ?? 20;
+        const dense = await sink.search(qv, { topK: depth });
+        const ranked = await ce.rerank(
+          query,
+          dense.map((h) => h.text),
+          { topK: top },
+        );
+        const r = await run([
+          "search",
+          url("kb"),
+          query,
+          "--json",
+          "--top",
+          String(top),
+          "--rerank",
+          "--rerank-model",
+          TEST_CROSS_ENCODER,
+          ...(rerankTop !== undefined ? ["--rerank-top", String(rerankTop)] : []),
+          ...Q,
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        const hits = r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as { rank: number; id: string; score: number; dense_score: number; text: string });
+        const label = `top ${top}, rerank-top ${rerankTop}`;
+        assert.deepEqual(
+          hits.map((h) => [h.rank, h.id, h.text]),
+          ranked.map((x, i) => [i + 1, dense[x.index]!.docId, dense[x.index]!.text]),
+          label,
+        );
+        hits.forEach((h, i) => {
+          assert.ok(Math.abs(h.score - ranked[i]!.score) < 1e-5, `${label}: score ${h.score} vs ${ranked[i]!.score}`);
+          const cos = dense[ranked[i]!.index]!.score;
+          assert.ok(Math.abs(h.dense_score - cos) < 1e-6, `${label}: dense_score ${h.dense_score} vs ${cos}`);
+        });
+        assert.ok(
+          hits.every((h) => dense.some((d) => d.docId === h.id)),
+          `${label}: only the table's top ${depth} are reranked`,
+        );
+      }
+      // the reranked order is not the cosine order here, so the cross-encoder did the ordering
+      const all = await sink.search(qv, { topK: 5 });
+      const ce5 = await ce.rerank(
+        query,
+        all.map((h) => h.text),
+      );
+      assert.notDeepEqual(
+        ce5.map((x) => x.index),
+        [0, 1, 2, 3, 4],
+        "the query's cosine and cross-encoder orders differ",
+      );
+    } finally {
+      await sink.close();
+      await ce.dispose();
+    }
+
+    let r = await run(["search", url("kb"), "x", "--rerank", "--rerank-top", "0", ...Q]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\[invalid_option\]: rerank\.topN must be .*0.*\(set by --rerank-top\)/);
+    r = await run(["search", url("kb"), "x", "--rerank", "--rerank-top", "many", ...Q]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--rerank-top must be an integer, got "many"/);
+    for (const flags of [["--mode", "sparse"], ["--hybrid"], ["--fusion", "rrf"], ["--candidates", "5"]]) {
+      r = await run(["search", url("kb"), "x", "--rerank", ...flags, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `\\[invalid_option\\]: ${flags[0]} is not available with a postgres:// target: a pgvector table is searched dense only`,
+        ),
+      );
+    }
   });
 });

@@ -521,9 +521,6 @@ describe("PgVectorSink on real pgvector over the wire protocol", { timeout: 360_
       r = await run(["index", "optimize", `${pgv.url}?table=kb`]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /a postgres:\/\/ table works with `index add\|info\|rm` and `search` only/);
-      r = await run(["search", `${pgv.url}?table=kb`, "x", "--rerank", ...Q]);
-      assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /--rerank is not available with a postgres:\/\/ target/);
       r = await run(["search", `${pgv.url}?table=kb`, "x", "--mode", "hybrid", ...Q]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(
