@@ -107,12 +107,23 @@ export function parseAnnOptions(value: unknown, dim: number, field = "ann"): Ann
   return out;
 }
 
+/** The largest value each ANN search knob takes (the server's request schema uses the same). */
+export const ANN_SEARCH_MAX = { nprobes: 65_536, ef: 100_000, refineFactor: 1_000 } as const;
+
+/** The largest rescoring multiplier of a binary index. */
+export const MAX_INDEX_RESCORE = 100;
+
+/** Every {@link RescoreWith}. */
+export const RESCORE_WITH: readonly RescoreWith[] = ["float32", "bits"];
+
 /** Checks the ANN search knobs of one search (undefined when none is set). */
 export function parseAnnSearch(options: AnnSearchOptions): AnnSearchParams {
   const out: { -readonly [K in keyof AnnSearchParams]: AnnSearchParams[K] } = {};
-  if (options.nprobes !== undefined) out.nprobes = positiveInt("nprobes", options.nprobes, 65_536);
-  if (options.ef !== undefined) out.ef = positiveInt("ef", options.ef, 100_000);
-  if (options.refineFactor !== undefined) out.refineFactor = positiveInt("refineFactor", options.refineFactor, 1_000);
+  if (options.nprobes !== undefined) out.nprobes = positiveInt("nprobes", options.nprobes, ANN_SEARCH_MAX.nprobes);
+  if (options.ef !== undefined) out.ef = positiveInt("ef", options.ef, ANN_SEARCH_MAX.ef);
+  if (options.refineFactor !== undefined) {
+    out.refineFactor = positiveInt("refineFactor", options.refineFactor, ANN_SEARCH_MAX.refineFactor);
+  }
   return out;
 }
 
@@ -146,14 +157,14 @@ export function annSearchDefaults(
 export function parseRescore(value: unknown): number | false {
   if (value === undefined) return DEFAULT_INDEX_RESCORE;
   if (value === false) return false;
-  return positiveInt("rescore", value, 100);
+  return positiveInt("rescore", value, MAX_INDEX_RESCORE);
 }
 
 /** Checks what rescoring is against. */
 export function parseRescoreWith(value: unknown): RescoreWith {
   if (value === undefined) return "float32";
-  if (value !== "float32" && value !== "bits") {
-    throw badOption("rescoreWith", "must be float32 or bits", value, { allowed: ["float32", "bits"] });
+  if (!RESCORE_WITH.includes(value as RescoreWith)) {
+    throw badOption("rescoreWith", "must be float32 or bits", value, { allowed: RESCORE_WITH });
   }
-  return value;
+  return value as RescoreWith;
 }

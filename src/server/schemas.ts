@@ -5,7 +5,10 @@
  */
 import { z } from "zod";
 import { PRECISIONS } from "../embed/output-precision.js";
+import { ANN_SEARCH_MAX, MAX_INDEX_RESCORE, RESCORE_WITH } from "../index/ann-options.js";
+import { SEARCH_MODES } from "../index/search-mode.js";
 import { MAX_TOP_K } from "../index/vector-index.js";
+import { FUSION_METHODS } from "../search/fuse.js";
 
 const texts = z.union([z.string(), z.array(z.string())], { error: "must be a string or an array of strings" });
 const promptName = z.enum(["query", "passage", "symmetric"]).nullish().describe("The model's prompt to prepend.");
@@ -288,6 +291,64 @@ export const searchRequest = z
       .max(MAX_TOP_K)
       .nullish()
       .describe("Chunks retrieved for reranking (at most --max-client-batch-size). Default max(top_k, 20)."),
+    mode: z
+      .enum(SEARCH_MODES)
+      .nullish()
+      .describe(
+        '"dense" (cosine), "sparse" (BM25 or SPLADE; the index must store sparse vectors) or "hybrid" (both lists fused). Default: hybrid on an index with sparse vectors, else dense.',
+      ),
+    fusion: z
+      .enum(FUSION_METHODS)
+      .nullish()
+      .describe('Hybrid only: "rrf" (default, k 60) or "weighted" (min-max normalized, equal weights).'),
+    candidates: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TOP_K)
+      .nullish()
+      .describe("Hybrid only: chunks taken from each list before fusion. Default max(top_k or rerank_top, 100)."),
+    exact: z
+      .boolean()
+      .nullish()
+      .describe("Scan every chunk's float32 vector (exact cosine), even with an ANN index or a binary precision."),
+    nprobes: z
+      .number()
+      .int()
+      .min(1)
+      .max(ANN_SEARCH_MAX.nprobes)
+      .nullish()
+      .describe("ANN index: IVF partitions probed. Default: all for ivf_hnsw_sq, 10% (at least 20) otherwise."),
+    ef: z
+      .number()
+      .int()
+      .min(1)
+      .max(ANN_SEARCH_MAX.ef)
+      .nullish()
+      .describe("ANN ivf_hnsw_sq: graph candidates. Default max(100, 10 × top_k); at least top_k × refine_factor."),
+    refine_factor: z
+      .number()
+      .int()
+      .min(1)
+      .max(ANN_SEARCH_MAX.refineFactor)
+      .nullish()
+      .describe(
+        "ANN index: re-rank refine_factor × top_k candidates by their float32 distance. Default 4 (none for ivf_flat).",
+      ),
+    rescore: z
+      .union([z.number().int().min(1).max(MAX_INDEX_RESCORE), z.literal(false)], {
+        error: `must be an integer from 1 to ${MAX_INDEX_RESCORE} or false`,
+      })
+      .nullish()
+      .describe(
+        `Binary index: rescore rescore × top_k Hamming candidates (1 to ${MAX_INDEX_RESCORE}, default 4), or false for the Hamming order alone.`,
+      ),
+    rescore_with: z
+      .enum(RESCORE_WITH)
+      .nullish()
+      .describe(
+        'Binary index: rescore against "float32" (default: the stored vectors) or "bits" (as quantizedSearch).',
+      ),
   })
   .meta({ id: "SearchRequest" });
 
@@ -301,7 +362,11 @@ export const searchResponse = z
         start: z.number().int().describe("UTF-16 offset of the chunk in the record's text."),
         end: z.number().int().describe("UTF-16 offset just past the chunk (exclusive)."),
         text: z.string(),
-        score: z.number().describe("Cosine similarity; with rerank, the cross-encoder's score."),
+        score: z
+          .number()
+          .describe(
+            "Cosine similarity (dense), the BM25 or SPLADE score (sparse), the fused score (hybrid); with rerank, the cross-encoder's score.",
+          ),
         metadata: z.record(z.string(), filterScalar),
         dense_score: z
           .number()

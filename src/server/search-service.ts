@@ -2,8 +2,9 @@
  * L6: what POST /v1/search and /search do: check the request against the server's limits ->
  * embed the query through the embedding routes' EmbedService (so through the one request
  * batcher: concurrent searches, and searches next to /embed requests, share inference calls) ->
- * VectorIndex.search with that vector (filter checked by the index, before the query is
- * embedded) -> optionally rerank with the server's cross-encoder.
+ * VectorIndex.search with that vector (filter, mode and ANN knobs checked by the index, before
+ * the query is embedded; a sparse-mode search embeds no dense query) -> optionally rerank with
+ * the server's cross-encoder. The index's option errors name the request's fields (`refine_factor`).
  *
  * Documented choices:
  * - The query is embedded as VectorIndex.search embeds it: the model's query prompt, its
@@ -13,7 +14,10 @@
  */
 import type { TextEmbedding } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import type { RescoreWith } from "../index/ann-options.js";
 import type { MetadataFilter } from "../index/metadata-filter.js";
+import type { SearchMode } from "../index/search-mode.js";
+import type { FusionMethod } from "../search/fuse.js";
 import { MAX_TOP_K, type IndexHit, type VectorIndex } from "../index/vector-index.js";
 import { rerankDepth } from "../search/rerank-hits.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
@@ -28,13 +32,46 @@ export interface SearchTarget {
   readonly reranker?: TextCrossEncoder;
 }
 
-/** One search request, parsed. */
+/** One search request, parsed (the request's snake_case fields, in VectorIndex.search's names). */
 export interface SearchJob {
   readonly query: string;
   readonly topK: number;
   readonly filter?: MetadataFilter | undefined;
   readonly rerank: boolean;
   readonly rerankTop?: number | undefined;
+  readonly mode?: SearchMode | undefined;
+  readonly fusion?: FusionMethod | undefined;
+  readonly candidates?: number | undefined;
+  readonly exact?: boolean | undefined;
+  readonly nprobes?: number | undefined;
+  readonly ef?: number | undefined;
+  readonly refineFactor?: number | undefined;
+  readonly rescore?: number | false | undefined;
+  readonly rescoreWith?: RescoreWith | undefined;
+}
+
+/** VectorIndex.search's option names that the request spells otherwise. */
+const REQUEST_FIELD: Readonly<Record<string, string>> = {
+  topK: "top_k",
+  "rerank.topN": "rerank_top",
+  refineFactor: "refine_factor",
+  rescoreWith: "rescore_with",
+};
+
+/**
+ * The index's option error in the request's terms: `details.field` (OpenAI's `param`) and the
+ * option names in the message become the request's fields (`refineFactor` -> `refine_factor`).
+ */
+function inRequestTerms(e: unknown): unknown {
+  if (!(e instanceof EmbedkitError) || e.code !== ERROR_CODES.INVALID_OPTION) return e;
+  const field = e.details["field"];
+  const renamed = typeof field === "string" ? REQUEST_FIELD[field] : undefined;
+  const message = Object.entries(REQUEST_FIELD).reduce(
+    (m, [from, to]) => m.replace(new RegExp(`(?<![\\w.])${from.replace(".", "\\.")}(?![\\w.])`, "g"), to),
+    e.message,
+  );
+  if (renamed === undefined && message === e.message) return e;
+  return new EmbedkitError(e.code, message, { ...e.details, ...(renamed ? { field: renamed } : {}) }, { cause: e });
 }
 
 /** Searches the served index with queries embedded through the server's request batcher. */
@@ -126,11 +163,24 @@ export class SearchService {
       );
       return out.vectors[0] as Float32Array;
     };
-    return index.search(job.query, {
-      topK: job.topK,
-      embedQuery,
-      ...(job.filter != null ? { filter: job.filter } : {}),
-      ...(job.rerank && reranker !== undefined ? { rerank: { model: reranker, topN: rerankTop } } : {}),
-    });
+    return index
+      .search(job.query, {
+        topK: job.topK,
+        embedQuery,
+        ...(job.filter != null ? { filter: job.filter } : {}),
+        ...(job.rerank && reranker !== undefined ? { rerank: { model: reranker, topN: rerankTop } } : {}),
+        ...(job.mode !== undefined ? { mode: job.mode } : {}),
+        ...(job.fusion !== undefined ? { fusion: job.fusion } : {}),
+        ...(job.candidates !== undefined ? { candidates: job.candidates } : {}),
+        ...(job.exact !== undefined ? { exact: job.exact } : {}),
+        ...(job.nprobes !== undefined ? { nprobes: job.nprobes } : {}),
+        ...(job.ef !== undefined ? { ef: job.ef } : {}),
+        ...(job.refineFactor !== undefined ? { refineFactor: job.refineFactor } : {}),
+        ...(job.rescore !== undefined ? { rescore: job.rescore } : {}),
+        ...(job.rescoreWith !== undefined ? { rescoreWith: job.rescoreWith } : {}),
+      })
+      .catch((e: unknown) => {
+        throw inRequestTerms(e);
+      });
   }
 }
