@@ -176,7 +176,9 @@ function serveHelp(): string {
 
 Serves the model over HTTP: TEI routes (POST /embed, /tokenize, /decode; GET /info, /health,
 /metrics), OpenAI's POST /v1/embeddings, and GET /openapi.json. With --index DIR, also
-POST /v1/search (and /search) over that vector index, with the index's model. Stops gracefully
+POST /v1/search (and /search) over that vector index, with the index's model: {"query", "top_k",
+"filter", "rerank", "rerank_top", "mode" (dense|sparse|hybrid), "fusion", "candidates", "exact",
+"nprobes", "ef", "refine_factor", "rescore", "rescore_with"} (see /openapi.json). Stops gracefully
 on SIGTERM/SIGINT.
 
 Options (a flag beats its environment variable, which beats the config file):
