@@ -143,6 +143,12 @@ export async function searchPostgres(
       hybrid?: boolean | undefined;
       fusion?: string | undefined;
       candidates?: string | undefined;
+      exact?: boolean | undefined;
+      nprobes?: string | undefined;
+      ef?: string | undefined;
+      "refine-factor"?: string | undefined;
+      rescore?: string | undefined;
+      "rescore-with"?: string | undefined;
     };
     readonly topK: number;
     readonly filter: unknown;
@@ -153,6 +159,11 @@ export async function searchPostgres(
 ): Promise<number> {
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
     if (options.values[flag] !== undefined) refuse(`--${flag}`, "a pgvector table is searched dense only");
+  }
+  for (const flag of ["exact", "nprobes", "ef", "refine-factor", "rescore", "rescore-with"] as const) {
+    if (options.values[flag] !== undefined) {
+      refuse(`--${flag}`, "it tunes a folder index's LanceDB search; a pgvector table is searched by pgvector");
+    }
   }
   if (query.trim() === "") {
     throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "QUERY must be a non-empty string", { field: "query" });

@@ -24,7 +24,8 @@ the record's id, the score and the chunk's text, best first. The score is the co
 (dense), the BM25 or SPLADE score (sparse), the fused score (hybrid), or the cross-encoder's (--rerank).
 With a postgres:// URL, searches that pgvector table (PgVectorSink.search, dense) with the table's
 model: --filter takes equality only ({"lang":"en"}, no $in); --rerank reranks the table's top
---rerank-top rows as for a folder; --mode, --hybrid, --fusion and --candidates are not available.
+--rerank-top rows as for a folder; --mode, --hybrid, --fusion, --candidates and the folder's
+ANN and binary knobs (--exact ... --rescore-with) are not available.
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'

@@ -253,6 +253,23 @@ describe("embedkit index info|rm and search --rerank on postgres://", { timeout:
     r = await run(["search", url("kb"), "x", "--rerank", "--rerank-top", "many", ...Q]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--rerank-top must be an integer, got "many"/);
+    for (const flags of [
+      ["--exact"],
+      ["--nprobes", "5"],
+      ["--ef", "50"],
+      ["--refine-factor", "2"],
+      ["--rescore", "4"],
+      ["--rescore-with", "bits"],
+    ]) {
+      r = await run(["search", url("kb"), "x", ...flags, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `\\[invalid_option\\]: ${flags[0]} is not available with a postgres:// target: it tunes a folder index's`,
+        ),
+      );
+    }
     for (const flags of [["--mode", "sparse"], ["--hybrid"], ["--fusion", "rrf"], ["--candidates", "5"]]) {
       r = await run(["search", url("kb"), "x", "--rerank", ...flags, ...Q]);
       assert.equal(r.code, 2, r.stderr);
