@@ -40,7 +40,7 @@ export async function describeIndex(path: string, settings: IndexSettings, store
     records: await store.countDocs(),
     chunks: await store.countChunks(),
     bytesOnDisk: await folderBytes(path),
-    metadataFields: Object.fromEntries(store.metadataFields()),
+    metadataFields: Object.fromEntries(await store.reloadMetadataFields()),
   };
 }
 

@@ -3,6 +3,8 @@
  * child killed with SIGKILL mid-ingest leaves an index that opens and holds whole records only;
  * re-running the ingest completes it with every record exactly once and the right vectors.
  * Searches running while an ingest replaces records see each record either wholly old or wholly new.
+ * An index open in this process sees what another process commits to its folder (records, a new
+ * metadata field, deletes), unless opened with `readConsistencyInterval: null`.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -172,5 +174,54 @@ describe("VectorIndex reliability", () => {
     assert.ok(searches > 1, `searches ran during the ingest (${searches})`);
     assert.ok(sawMixedVersions, "some search saw the ingest half-way (old and new records side by side)");
     await index.close();
+  });
+
+  test("an open index sees another process's commits: new records, a new metadata field, deletes", async () => {
+    const dir = join(root, "shared-folder");
+    const first = Array.from({ length: 4 }, (_, i) => ({ id: `p${i}`, text: `Plain record ${i} about gardens.` }));
+    const index = await VectorIndex.open(dir, { engine: model });
+    await index.add(first);
+    const pinned = await VectorIndex.open(dir, { engine: model, readConsistencyInterval: null });
+    assert.equal((await pinned.search("gardens", { topK: 10 })).length, 4);
+    const input = join(root, "more.jsonl");
+    const more = [
+      { id: "k1", text: "How to rotate the vault keys every month.", metadata: { lang: "en" } },
+      { id: "k2", text: "Comment faire tourner les clés du coffre.", metadata: { lang: "fr" } },
+    ];
+    await writeFile(input, more.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const add = spawnCli(["index", "add", dir, "--input", input, "--threads", "1"]);
+    assert.equal(await add.exited, 0, add.lines.join("\n"));
+
+    const hits = await index.search("rotate the keys", { topK: 10 });
+    assert.deepEqual(new Set(hits.map((h) => h.id)), new Set(["p0", "p1", "p2", "p3", "k1", "k2"]));
+    assert.equal(hits[0]!.id, "k1");
+    const en = await index.search("rotate the keys", { topK: 10, filter: { lang: "fr" } });
+    assert.deepEqual(
+      en.map((h) => h.id),
+      ["k2"],
+      "a filter on the field the other process added",
+    );
+    assert.equal((await index.info()).records, 6);
+    // The same commits are invisible to an index opened without consistency checks.
+    assert.equal((await pinned.search("rotate the keys", { topK: 10 })).length, 4);
+    await assert.rejects(pinned.search("keys", { filter: { lang: "en" } }), { code: "unknown_filter_field" });
+
+    const rm = spawnCli(["index", "rm", dir, "--id", "k1", "--id", "p0"]);
+    assert.equal(await rm.exited, 0, rm.lines.join("\n"));
+    const after = await index.search("rotate the keys", { topK: 10 });
+    assert.deepEqual(new Set(after.map((h) => h.id)), new Set(["p1", "p2", "p3", "k2"]));
+    await pinned.close();
+    await index.close();
+  });
+
+  test("readConsistencyInterval: a number of seconds from 0 to 86400, or null", async () => {
+    for (const bad of [-1, Number.NaN, 86_401, "1", true]) {
+      await assert.rejects(
+        VectorIndex.open(join(root, "bad-interval"), { engine: model, readConsistencyInterval: bad as number }),
+        (e: { code?: string; details?: { field?: string } }) =>
+          e.code === "invalid_option" && e.details?.field === "readConsistencyInterval",
+        String(bad),
+      );
+    }
   });
 });

@@ -157,6 +157,8 @@ export interface ChunkStore {
   readonly dim: number;
   /** The metadata fields the store has columns for, and their types. */
   metadataFields(): ReadonlyMap<string, MetadataType>;
+  /** Reads the metadata fields again from the stored table (another connection may have added some). */
+  reloadMetadataFields(): Promise<ReadonlyMap<string, MetadataType>>;
   /** Adds columns for new metadata fields (rows already stored get no value). */
   addMetadataFields(fields: ReadonlyMap<string, MetadataType>): Promise<void>;
   /** The stored content hash of each of `docIds` that is present. */

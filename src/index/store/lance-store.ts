@@ -57,6 +57,11 @@ export interface LanceStoreOptions {
    * distance): the table is created with it, and an existing table must have it or not as asked.
    */
   readonly binary?: boolean;
+  /**
+   * Seconds between checks for commits made by other connections (other processes): 0 checks on
+   * every read, undefined never (a connection then sees its own commits only).
+   */
+  readonly readConsistencyInterval?: number;
 }
 
 /** Whether `name` can be a metadata field (a column name we can put in SQL without quoting issues). */
@@ -92,6 +97,17 @@ function metadataType(t: Arrow.DataType): MetadataType | undefined {
   if (arrow.DataType.isFloat(t)) return "number";
   if (arrow.DataType.isBool(t)) return "boolean";
   return undefined;
+}
+
+/** The metadata fields of a chunk table's schema: its `m_<field>` columns of a type we store. */
+function metadataFieldsOf(schema: Arrow.Schema): Map<string, MetadataType> {
+  const fields = new Map<string, MetadataType>();
+  for (const f of schema.fields) {
+    if (!f.name.startsWith(META_PREFIX)) continue;
+    const t = metadataType(f.type);
+    if (t !== undefined) fields.set(f.name.slice(META_PREFIX.length), t);
+  }
+  return fields;
 }
 
 function baseSchema(dim: number, sparse: boolean, binary: boolean): Arrow.Schema {
@@ -143,6 +159,12 @@ class LanceStore implements ChunkStore {
   }
 
   metadataFields(): ReadonlyMap<string, MetadataType> {
+    return this.fields;
+  }
+
+  async reloadMetadataFields(): Promise<ReadonlyMap<string, MetadataType>> {
+    const schema = await this.run("reading the schema", () => this.table.schema());
+    this.fields = metadataFieldsOf(schema);
     return this.fields;
   }
 
@@ -373,7 +395,10 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
   try {
     const lib = libs();
     arrow = lib.arrow;
-    db = await lib.lancedb.connect(dir);
+    db = await lib.lancedb.connect(
+      dir,
+      options.readConsistencyInterval === undefined ? {} : { readConsistencyInterval: options.readConsistencyInterval },
+    );
   } catch (e) {
     throw storeError("opening", dir, e);
   }
@@ -412,13 +437,7 @@ export async function openLanceStore(dir: string, options: LanceStoreOptions): P
         { path: dir, field: "precision", stored: hasBits ? "binary" : "float32", given: binary ? "binary" : "float32" },
       );
     }
-    const fields = new Map<string, MetadataType>();
-    for (const f of schema.fields) {
-      if (!f.name.startsWith(META_PREFIX)) continue;
-      const t = metadataType(f.type);
-      if (t !== undefined) fields.set(f.name.slice(META_PREFIX.length), t);
-    }
-    return new LanceStore(dir, db, table, options.dim, fields, options.sparse ?? false, binary);
+    return new LanceStore(dir, db, table, options.dim, metadataFieldsOf(schema), options.sparse ?? false, binary);
   } catch (e) {
     db.close();
     if (e instanceof EmbedkitError) throw e;
