@@ -1,5 +1,5 @@
 /**
- * L6: what every model-using command shares: the context (streams, env), model flags, and the
+ * L7: what every model-using command shares: the context (streams, env), model flags, and the
  * one place numeric flag values are parsed.
  */
 import type { Readable } from "node:stream";

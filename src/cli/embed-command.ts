@@ -1,5 +1,5 @@
 /**
- * L6: `embedkit embed`: texts from arguments, a file or stdin -> vectors as JSON lines or .npy.
+ * L7: `embedkit embed`: texts from arguments, a file or stdin -> vectors as JSON lines or .npy.
  */
 import { once } from "node:events";
 import { parseArgs } from "node:util";

@@ -1,5 +1,5 @@
 /**
- * L6: `embedkit eval`: scores a model on MTEB-style tasks and writes MTEB-layout result files.
+ * L7: `embedkit eval`: scores a model on MTEB-style tasks and writes MTEB-layout result files.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";

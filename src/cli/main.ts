@@ -1,5 +1,5 @@
 /**
- * L6: the embedkit command line. Parses argv, wires commands, and turns errors into one clear
+ * L7: the embedkit command line. Parses argv, wires commands, and turns errors into one clear
  * line on stderr and an exit code (1: the work failed, 2: the command was used wrongly: an
  * unknown flag, or one of the USAGE_ERRORS below).
  */

@@ -1,5 +1,5 @@
 /**
- * L6: `embedkit models list|pull|import|info|rm`.
+ * L7: `embedkit models list|pull|import|info|rm`.
  */
 import { parseArgs } from "node:util";
 import {

@@ -1,5 +1,5 @@
 /**
- * L6: reads a 2-D little-endian float32 NumPy .npy file (format 1.x or 2.x, C order), e.g. the
+ * L7: reads a 2-D little-endian float32 NumPy .npy file (format 1.x or 2.x, C order), e.g. the
  * calibration embeddings of `embedkit embed --precision int8 --calibration FILE` (as
  * `embedkit embed -o FILE.npy` or numpy.save of a float32 matrix writes them).
  */

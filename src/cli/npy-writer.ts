@@ -1,5 +1,5 @@
 /**
- * L6: writes a float32 matrix as a NumPy .npy file (format 1.0) while rows stream in. The header
+ * L7: writes a float32 matrix as a NumPy .npy file (format 1.0) while rows stream in. The header
  * reserves room for the row count and is rewritten with the real shape on finish. The width is
  * the model's dimension, so an empty input gives shape (0, dim), as numpy.save of an empty
  * (0, dim) array does. `--precision` writes int8 (`|i1`) or uint8 (`|u1`) matrices the same way

@@ -1,5 +1,5 @@
 /**
- * L6: the file `embed --output` writes, made safe:
+ * L7: the file `embed --output` writes, made safe:
  * - checked before the model loads: its folder exists and is a folder, the path is not a folder,
  *   and a file can be created beside it (a read-only file system or a missing permission shows here);
  * - a regular file is written as a temp file beside it and renamed over it only when the run

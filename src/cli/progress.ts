@@ -1,5 +1,5 @@
 /**
- * L6: a progress line on stderr, shown only in a terminal and only for work big enough to wait on.
+ * L7: a progress line on stderr, shown only in a terminal and only for work big enough to wait on.
  */
 export interface Progress {
   /** Adds `n` done units. */

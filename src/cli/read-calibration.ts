@@ -1,5 +1,5 @@
 /**
- * L6: reads the calibration embeddings of `embedkit embed --precision int8|uint8 --calibration
+ * L7: reads the calibration embeddings of `embedkit embed --precision int8|uint8 --calibration
  * FILE`: a float32 [n, dim] .npy (as `embedkit embed -o FILE.npy` writes), or JSON lines each
  * holding an array of numbers or an object with an "embedding" array (as `embedkit embed` prints).
  */

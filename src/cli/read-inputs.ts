@@ -1,5 +1,5 @@
 /**
- * L6: reads texts for `embedkit embed` from a file or stdin, lazily, one record at a time.
+ * L7: reads texts for `embedkit embed` from a file or stdin, lazily, one record at a time.
  * - `.jsonl`/`.ndjson`: one JSON value per line: a string, or an object with a text field
  *   (default "text") and an optional id field (default "id"). Blank lines are skipped.
  * - `.json`: one array of such values.

@@ -1,5 +1,5 @@
 /**
- * L6: `embedkit serve`: flags, environment variables and a JSON config file -> one ServerConfig
+ * L7: `embedkit serve`: flags, environment variables and a JSON config file -> one ServerConfig
  * (parsed once by the server's zod schema) -> a model -> the HTTP server, until SIGTERM/SIGINT.
  *
  * Every setting has a flag (--max-batch-tokens), an environment variable (EMBEDKIT_MAX_BATCH_TOKENS)

@@ -1,5 +1,5 @@
 /**
- * L5: backpressure. A request is admitted (a permit, before its body is read) only while fewer
+ * L6: backpressure. A request is admitted (a permit, before its body is read) only while fewer
  * than `maxRequests` are being handled, and its inputs only while fewer than `maxInputs` are
  * waiting or running over all requests. Nothing waits for a permit: a full server answers 429
  * at once, so memory stays bounded by the limits instead of growing with the load.

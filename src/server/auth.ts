@@ -1,5 +1,5 @@
 /**
- * L5: the optional API key. `Authorization: Bearer <key>` is compared in constant time.
+ * L6: the optional API key. `Authorization: Bearer <key>` is compared in constant time.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";

@@ -1,5 +1,5 @@
 /**
- * L5: graceful connection shutdown that never cuts a response short.
+ * L6: graceful connection shutdown that never cuts a response short.
  *
  * node:http's `server.close()` (Node >= 19) and `closeIdleConnections()` treat a connection as
  * idle as soon as its response's `end()` was called, not when the bytes have left the process:

@@ -1,5 +1,5 @@
 /**
- * L5: CORS. With no allowed origins configured the server sends no CORS headers (browsers on
+ * L6: CORS. With no allowed origins configured the server sends no CORS headers (browsers on
  * other origins are refused); "*" allows any origin; otherwise the request's Origin must be
  * listed. Preflights are answered before authentication, as browsers send them without it.
  */

@@ -1,5 +1,5 @@
 /**
- * L5: what /embed and /v1/embeddings share: the server's input limits -> tokenize (off the
+ * L6: what /embed and /v1/embeddings share: the server's input limits -> tokenize (off the
  * inference path) -> the request batcher (engine/batcher.ts) -> the engine's one post-processing
  * step with the request's own normalize and Matryoshka dimensions.
  *

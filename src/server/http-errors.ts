@@ -1,5 +1,5 @@
 /**
- * L5: the HTTP edge's errors, and the ONE table from an error code (EmbedkitError's catalogue
+ * L6: the HTTP edge's errors, and the ONE table from an error code (EmbedkitError's catalogue
  * plus the server's own codes) to an HTTP status, a TEI `error_type` and an OpenAI error.
  *
  * TEI routes answer `{error, error_type}` with TEI's statuses and error types, taken from TEI's

@@ -1,5 +1,5 @@
 /**
- * L5: whether the model works, as TEI's backend tracks it (backends/src/lib.rs): every inference
+ * L6: whether the model works, as TEI's backend tracks it (backends/src/lib.rs): every inference
  * call records its outcome; the model counts as healthy only after a call succeeded. /health
  * on a healthy model answers at once; on a model not yet known to work (just started, or its
  * last call failed) it runs a probe, a one-text inference call, and is healthy only if that

@@ -1,5 +1,5 @@
 /**
- * L5: the OpenAPI 3.1 document, generated from the route table and its zod schemas (zod 4's
+ * L6: the OpenAPI 3.1 document, generated from the route table and its zod schemas (zod 4's
  * JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as is).
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * L5: the one request pipeline every route goes through, so no handler repeats permit, limit,
+ * L6: the one request pipeline every route goes through, so no handler repeats permit, limit,
  * error, header, log or metric code:
  *
  *   request id -> CORS -> route lookup (404/405; HEAD is GET without a body) -> shutting down?

@@ -1,5 +1,5 @@
 /**
- * L5: a small Prometheus registry (counters, gauges, histograms with labels) rendered in the
+ * L6: a small Prometheus registry (counters, gauges, histograms with labels) rendered in the
  * text exposition format, version 0.0.4. Enough for /metrics; no global state.
  */
 

@@ -1,5 +1,5 @@
 /**
- * L5: a request body in, parsed: bytes (bounded by --max-body-bytes) -> JSON -> a zod schema.
+ * L6: a request body in, parsed: bytes (bounded by --max-body-bytes) -> JSON -> a zod schema.
  * Every failure is a ServerError whose message names the field, the limit and the given value.
  */
 import type { IncomingMessage } from "node:http";

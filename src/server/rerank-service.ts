@@ -1,5 +1,5 @@
 /**
- * L5: what /rerank and /v1/rerank share: the server's input limits -> pair tokenization (off
+ * L6: what /rerank and /v1/rerank share: the server's input limits -> pair tokenization (off
  * the inference path; longest-first truncation or `input_too_long`) -> the request batcher,
  * which runs raw logits -> each request's own activation (TEI's `raw_scores`).
  *

@@ -1,5 +1,5 @@
 /**
- * L5: what the route handlers are given.
+ * L6: what the route handlers are given.
  */
 import type { TextEmbedding } from "../embed/text-embedding.js";
 import type { Quantization } from "../types.js";

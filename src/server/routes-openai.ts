@@ -1,5 +1,5 @@
 /**
- * L5: OpenAI's embeddings API: POST /v1/embeddings (and /embeddings), and GET /v1/models
+ * L6: OpenAI's embeddings API: POST /v1/embeddings (and /embeddings), and GET /v1/models
  * listing the one model served (clients list models to check the name). The `model` field is
  * accepted and ignored (one model per server); over-long inputs are a 400
  * `invalid_request_error` with code `input_too_long`, as OpenAI answers, unless the server runs

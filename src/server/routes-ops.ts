@@ -1,5 +1,5 @@
 /**
- * L5: operations routes: GET /info, /health (also GET / and GET /ping, as TEI serves it),
+ * L6: operations routes: GET /info, /health (also GET / and GET /ping, as TEI serves it),
  * /metrics, /openapi.json.
  */
 import { SERVER_ERROR_CODES, ServerError } from "./http-errors.js";

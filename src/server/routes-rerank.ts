@@ -1,5 +1,5 @@
 /**
- * L5: the reranking routes: TEI's POST /rerank and the POST /v1/rerank shape Cohere, Jina and
+ * L6: the reranking routes: TEI's POST /rerank and the POST /v1/rerank shape Cohere, Jina and
  * the LangChain / LlamaIndex rerank clients speak. And the other side: on a server that runs
  * one task, the routes of the other task answer `wrong_model_task` (a 4xx naming the model's
  * task) instead of 404, so a client pointed at the wrong server learns why.

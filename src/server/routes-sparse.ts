@@ -1,5 +1,5 @@
 /**
- * L5: the routes of a server running a sparse (SPLADE) model: TEI's POST /embed_sparse
+ * L6: the routes of a server running a sparse (SPLADE) model: TEI's POST /embed_sparse
  * (`{inputs, truncate?}` -> `[[{index, value}]]`), batched by the request batcher; the dense
  * routes answer a typed 4xx (`wrong_model_task`) naming the model's task; /health and /info.
  */

@@ -1,5 +1,5 @@
 /**
- * L5: TEI's routes: POST /embed (also at POST / and POST /invocations, where TEI serves an
+ * L6: TEI's routes: POST /embed (also at POST / and POST /invocations, where TEI serves an
  * embedding model's embed route, for huggingface_hub's InferenceClient and SageMaker), /tokenize,
  * /decode.
  */

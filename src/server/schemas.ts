@@ -1,5 +1,5 @@
 /**
- * L5: the request and response bodies of every route, as zod schemas. Requests are parsed
+ * L6: the request and response bodies of every route, as zod schemas. Requests are parsed
  * here once (parse, don't validate); the OpenAPI document is generated from the same schemas.
  * TEI's optional fields may also be `null`, as its serde structs accept.
  */

@@ -1,5 +1,5 @@
 /**
- * L5: the one typed configuration of `embedkit serve`, its defaults and its limits. The CLI
+ * L6: the one typed configuration of `embedkit serve`, its defaults and its limits. The CLI
  * gathers flags, environment variables and a config file into one object and parses it here,
  * once; everything in src/server/ receives the parsed ServerConfig.
  */

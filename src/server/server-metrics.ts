@@ -1,5 +1,5 @@
 /**
- * L5: what the server counts, in one place. Names follow TEI's (te_*) with an embedkit_ prefix.
+ * L6: what the server counts, in one place. Names follow TEI's (te_*) with an embedkit_ prefix.
  * The batcher reports batches; the pipeline reports requests; /metrics renders them all.
  */
 import type { BatchReport } from "../engine/batcher.js";

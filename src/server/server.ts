@@ -1,5 +1,5 @@
 /**
- * L5: the embedkit HTTP server: one node:http server, one pipeline, one route table, one
+ * L6: the embedkit HTTP server: one node:http server, one pipeline, one route table, one
  * batcher, one model. `startServer` listens; `close()` shuts down gracefully: stop accepting
  * connections, answer 503 to new requests on open connections, finish every in-flight request
  * and flush its response (connection-drain.ts), stop the batcher, then dispose the model.

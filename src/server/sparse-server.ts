@@ -1,5 +1,5 @@
 /**
- * L5: the HTTP server for a sparse (SPLADE) model: the same pipeline, admission, request batcher
+ * L6: the HTTP server for a sparse (SPLADE) model: the same pipeline, admission, request batcher
  * and error table as the dense server (server.ts), with the routes of routes-sparse.ts.
  */
 import { createServer, type Server } from "node:http";

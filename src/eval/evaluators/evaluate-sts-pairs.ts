@@ -1,5 +1,5 @@
 /**
- * L5: STS with a pair scorer (a cross-encoder): each (text1, text2) pair is scored by the model
+ * L4: STS with a pair scorer (a cross-encoder): each (text1, text2) pair is scored by the model
  * itself, as sentence-transformers' CrossEncoderCorrelationEvaluator does; Pearson and Spearman
  * of the gold scores against the model's scores. Main score: Spearman.
  */

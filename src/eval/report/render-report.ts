@@ -1,5 +1,5 @@
 /**
- * L5: an eval report as one self-contained page: HTML (inline CSS, inline SVG plots, no script,
+ * L4: an eval report as one self-contained page: HTML (inline CSS, inline SVG plots, no script,
  * nothing fetched) or markdown (the same table; each sweep as a table, markdown having no plot).
  * Pure: report input in, text out. The format follows the file's extension.
  */

@@ -1,5 +1,5 @@
 /**
- * L5: what an eval report shows, computed from results (pure, no IO): one table row per result
+ * L4: what an eval report shows, computed from results (pure, no IO): one table row per result
  * with its main score beside the published one, and, where results of one task differ only in
  * their parameters (a chunking or precision sweep), a plot of the main score against the
  * parameter that varies, one line per combination of the others.

@@ -1,5 +1,5 @@
 /**
- * L5: a sweep as an inline SVG line plot (pure string building; no script, no external
+ * L4: a sweep as an inline SVG line plot (pure string building; no script, no external
  * resource): x is the swept parameter (a numeric axis, or labels evenly spaced), y the main
  * score x100; one `<path class="series">` per series, a marker per point, a legend.
  */

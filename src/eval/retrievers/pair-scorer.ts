@@ -1,5 +1,5 @@
 /**
- * L5: a model that scores text pairs directly instead of handing out vectors: a cross-encoder.
+ * L4: a model that scores text pairs directly instead of handing out vectors: a cross-encoder.
  * STS tasks ask it for one score per (text1, text2) pair; other task types need an Embedder.
  */
 

@@ -1,5 +1,5 @@
 /**
- * L5: retrieve, then rerank, for evaluation: a first stage (a retriever such as BM25, or the
+ * L4: retrieve, then rerank, for evaluation: a first stage (a retriever such as BM25, or the
  * dense model's exact cosine search with its query and passage prompts) keeps `topK` hits per
  * query; a pair scorer (a cross-encoder) scores (query, document) for the first `rerankTop` of
  * them, which are put in the scorer's order (ties: first-stage order). Hits below the cut keep

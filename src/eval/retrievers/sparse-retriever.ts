@@ -1,5 +1,5 @@
 /**
- * L5: sparse-vector retrieval for evaluation (SPLADE, or any sparse engine): documents through
+ * L4: sparse-vector retrieval for evaluation (SPLADE, or any sparse engine): documents through
  * the engine's document side, queries through its query side (for doc-only models, the IDF
  * table), and each query's top hits by exact sparse dot product over an inverted index.
  */

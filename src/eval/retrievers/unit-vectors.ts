@@ -1,5 +1,5 @@
 /**
- * L5: a retrieval task's queries (query prompt) and documents (passage prompt) embedded and
+ * L4: a retrieval task's queries (query prompt) and documents (passage prompt) embedded and
  * L2-normalized, as the retrievers that search stored vectors (quantized, through an index) need.
  */
 import { l2NormalizeInPlace } from "../../pooling/normalize.js";
