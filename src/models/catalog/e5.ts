@@ -31,7 +31,7 @@ export const E5_MODELS = {
       by: "sentences",
       size: 128,
       evidence:
-        "XQuAD (48 articles, 1,190 questions): naive ahead of late at every size (chunk nDCG@10 +0.09 to +0.19)",
+        "XQuAD (48 articles, 1,190 questions): naive ahead of late at every size (chunk nDCG@10 +0.09 to +0.19); QMSum (8 meetings, 39 queries): late ahead at every size (+0.05 to +0.07), so prefer late for long transcripts whose passages depend on context",
     },
     files: {
       tokenizer: TOKENIZER_JSON,
