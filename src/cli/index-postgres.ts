@@ -17,7 +17,7 @@ import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import { ingest } from "../sinks/ingest.js";
 import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
-import type { MetadataFilter } from "../sinks/postgres/sink-values.js";
+import type { MetadataFilter } from "../sinks/sink-checks.js";
 import type { Quantization } from "../types.js";
 import { intFlag, storeFrom, type CliContext } from "./common.js";
 
