@@ -14,7 +14,7 @@ import { parseIndexPrecision, type AnnType } from "../index/ann-options.js";
 import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
-import { indexAddPostgres, isPostgresUrl } from "./index-postgres.js";
+import { indexAddSink, isSinkUrl } from "./index-sink.js";
 
 export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T [--input FILE] [options]
        embedkit index info DIR [--json]
@@ -166,14 +166,14 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
   const batchSize = values["batch-size"] !== undefined ? intFlag("--batch-size", values["batch-size"]) : undefined;
   if (values.input !== undefined) await checkInputPath(values.input);
   const idField = values["id-field"] ?? "id";
-  if (isPostgresUrl(dir)) {
+  if (isSinkUrl(dir)) {
     const current = { where: "" };
     const source = readInputs(
       values.input,
       { textField: values["text-field"] ?? "text", idField, stdinFormat: "jsonl", keepFields: true },
       ctx.stdin,
     );
-    return indexAddPostgres(
+    return indexAddSink(
       dir,
       { values, chunking, batchSize, records: indexRecords(source, idField, current), where: () => current.where },
       ctx,
@@ -343,7 +343,7 @@ async function indexOptimize(argv: string[], ctx: CliContext): Promise<number> {
 
 /** An INVALID_OPTION naming DIR when it holds no index (info, rm and search never create one). */
 export async function requireIndex(dir: string): Promise<void> {
-  if (isPostgresUrl(dir)) {
+  if (isSinkUrl(dir)) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
       "this command takes an index folder; a postgres:// table works with `index add` and `search` only",

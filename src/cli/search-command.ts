@@ -15,7 +15,7 @@ import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { indexOpenOptions, requireIndex } from "./index-command.js";
-import { isPostgresUrl, searchPostgres } from "./index-postgres.js";
+import { isSinkUrl, searchSink } from "./index-sink.js";
 
 export const SEARCH_HELP = `Usage: embedkit search DIR|postgres://...?table=T QUERY [options]
 
@@ -95,7 +95,7 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
       );
     }
   }
-  if (isPostgresUrl(dir)) return searchPostgres(dir, query, { values, topK, filter }, ctx);
+  if (isSinkUrl(dir)) return searchSink(dir, query, { values, topK, filter }, ctx);
   await requireIndex(dir);
   const candidates = values.candidates !== undefined ? intFlag("--candidates", values.candidates) : undefined;
   const modeOptions: Pick<SearchOptions, "mode" | "hybrid" | "fusion" | "candidates"> = {

@@ -1,27 +1,27 @@
 /**
- * L7: `embedkit index add postgres://...?table=T` and `embedkit search postgres://...?table=T
- * QUERY`: the vector index commands on a pgvector table, through the Postgres sink (PgVectorSink,
- * `ingest()`), with the URL parsed as `embedkit job submit --sink postgres://...` parses it
- * (`table` query parameter, default `embeddings`).
+ * L7: `embedkit index add URL` and `embedkit search URL QUERY` on a database sink (see
+ * sink-target.ts: `postgres://...?table=T`), through the sink and `ingest()`. A Postgres URL is
+ * parsed as `embedkit job submit --sink postgres://...` parses it (`table` query parameter,
+ * default `embeddings`).
  *
- * The model defaults to the table's (read from `embedkit_sinks` without creating anything), else,
- * for a new table, DEFAULT_MODEL; a --model of another model than the table's is
- * `sink_settings_mismatch`. A table's chunking is not stored: each document's content hash covers
- * it, so an ingest with other chunking re-embeds and replaces every document.
+ * The model defaults to the sink's (read without creating anything), else, for a new table,
+ * DEFAULT_MODEL; a --model of another model than the sink's is `sink_settings_mismatch`. A sink's
+ * chunking is not stored: each document's content hash covers it, so an ingest with other
+ * chunking re-embeds and replaces every document.
  */
 import type { EmbedChunkingOptions } from "../embed/embed-chunks.js";
 import { TextEmbedding } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { IndexChunking } from "../index/index-settings.js";
-import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
+import type { SearchableSink } from "../sinks/document-sink.js";
 import { ingest } from "../sinks/ingest.js";
-import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
 import type { MetadataFilter } from "../sinks/sink-checks.js";
 import type { Quantization } from "../types.js";
 import { intFlag, storeFrom, type CliContext } from "./common.js";
+import { sinkTarget, type CliSinkTarget } from "./sink-target.js";
 
-export { isPostgresUrl } from "../sinks/postgres/database-url.js";
+export { isSinkUrl } from "./sink-target.js";
 
 type ModelValues = Parameters<typeof storeFrom>[0] & {
   model?: string | undefined;
@@ -30,26 +30,20 @@ type ModelValues = Parameters<typeof storeFrom>[0] & {
 };
 
 /**
- * Opens the table's model and the sink on `url`, runs `f`, then closes the sink and disposes the
+ * Opens the sink's model and the sink on `url`, runs `f`, then closes the sink and disposes the
  * model (both on error too).
  */
-async function withTable(
-  url: string,
+async function withSink(
+  target: CliSinkTarget,
   values: ModelValues,
   ctx: CliContext,
-  f: (model: TextEmbedding, sink: PgVectorSink, target: ReturnType<typeof postgresSinkTarget>) => Promise<number>,
+  f: (model: TextEmbedding, sink: SearchableSink) => Promise<number>,
 ): Promise<number> {
-  const target = postgresSinkTarget(url);
   const model = await openModel(target, values, ctx);
   try {
-    const sink = await PgVectorSink.open({
-      url: target.url,
-      table: target.table,
-      model: model.modelId,
-      dimension: model.dim,
-    });
+    const sink = await target.open(model.modelId, model.dim);
     try {
-      return await f(model, sink, target);
+      return await f(model, sink);
     } finally {
       await sink.close();
     }
@@ -58,13 +52,9 @@ async function withTable(
   }
 }
 
-/** The table's model (or --model, or DEFAULT_MODEL for a new table), loaded; `display` names the target. */
-async function openModel(
-  target: { url: string; table: string },
-  values: ModelValues,
-  ctx: CliContext,
-): Promise<TextEmbedding> {
-  const model = values.model ?? (await PgVectorSink.tableSettings(target))?.model ?? DEFAULT_MODEL;
+/** The sink's model (or --model, or DEFAULT_MODEL for a new sink), loaded. */
+async function openModel(target: CliSinkTarget, values: ModelValues, ctx: CliContext): Promise<TextEmbedding> {
+  const model = values.model ?? (await target.storedModel()) ?? DEFAULT_MODEL;
   return TextEmbedding.create({
     model,
     quantization: (values.quantization ?? "fp32") as Quantization,
@@ -73,14 +63,16 @@ async function openModel(
   });
 }
 
-function refuse(flag: string, why: string): never {
-  throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${flag} is not available with a postgres:// target: ${why}`, {
-    flag,
-  });
+function refuse(target: CliSinkTarget, flag: string, why: string): never {
+  throw new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `${flag} is not available with a ${target.scheme}:// target: ${why}`,
+    { flag },
+  );
 }
 
-/** `embedkit index add postgres://...`: records -> ingest() -> the pgvector table. */
-export async function indexAddPostgres(
+/** `embedkit index add URL`: records -> ingest() -> the sink's table or collection. */
+export async function indexAddSink(
   url: string,
   options: {
     readonly values: ModelValues & { progress?: boolean | undefined; sparse?: string | undefined };
@@ -92,9 +84,10 @@ export async function indexAddPostgres(
   },
   ctx: CliContext,
 ): Promise<number> {
-  if (options.values.progress) refuse("--progress", "ingest() reports its counts at the end only");
-  if (options.values.sparse !== undefined) refuse("--sparse", "the Postgres sink stores dense vectors only");
-  return withTable(url, options.values, ctx, async (model, sink, target) => {
+  const target = sinkTarget(url);
+  if (options.values.progress) refuse(target, "--progress", "ingest() reports its counts at the end only");
+  if (options.values.sparse !== undefined) refuse(target, "--sparse", `${target.sinkName} stores dense vectors only`);
+  return withSink(target, options.values, ctx, async (model, sink) => {
     const c = options.chunking;
     const chunk: EmbedChunkingOptions | undefined =
       c === undefined || c.strategy === "none"
@@ -123,8 +116,8 @@ export async function indexAddPostgres(
   });
 }
 
-/** `embedkit search postgres://... QUERY`: the query embedded with the table's model, PgVectorSink.search. */
-export async function searchPostgres(
+/** `embedkit search URL QUERY`: the query embedded with the sink's model, the sink's search. */
+export async function searchSink(
   url: string,
   query: string,
   options: {
@@ -141,14 +134,15 @@ export async function searchPostgres(
   },
   ctx: CliContext,
 ): Promise<number> {
-  if (options.values.rerank) refuse("--rerank", "rerank is implemented for folder indexes only");
+  const target = sinkTarget(url);
+  if (options.values.rerank) refuse(target, "--rerank", "rerank is implemented for folder indexes only");
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
-    if (options.values[flag] !== undefined) refuse(`--${flag}`, "a pgvector table is searched dense only");
+    if (options.values[flag] !== undefined) refuse(target, `--${flag}`, `${target.storeName} is searched dense only`);
   }
   if (query.trim() === "") {
     throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "QUERY must be a non-empty string", { field: "query" });
   }
-  return withTable(url, options.values, ctx, async (model, sink) => {
+  return withSink(target, options.values, ctx, async (model, sink) => {
     const hits = await sink.search(await model.queryEmbed(query), {
       topK: options.topK,
       ...(options.filter !== undefined ? { filter: options.filter as MetadataFilter } : {}),
