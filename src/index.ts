@@ -77,6 +77,9 @@ export type { PgVectorSinkOptions, PgVectorSearchOptions, PgVectorHit } from "./
 export type { SinkRow, SinkDocument, SinkHit, SinkPlace, DocumentSink, SearchableSink } from "./sinks/document-sink.js";
 export type { HnswOptions, SinkSettings } from "./sinks/postgres/sink-schema.js";
 export type { MetadataFilter as PgMetadataFilter, MetadataFilter as SinkMetadataFilter } from "./sinks/sink-checks.js";
+export { ChromaSink } from "./sinks/chroma/chroma-sink.js";
+export type { ChromaSinkOptions, ChromaSearchOptions, ChromaCollectionRef } from "./sinks/chroma/chroma-sink.js";
+export type { CollectionSettings as ChromaCollectionSettings } from "./sinks/chroma/chroma-collection.js";
 export { ingest } from "./sinks/ingest.js";
 export type { IngestOptions, IngestResult, SinkRecord } from "./sinks/ingest.js";
 export { VectorIndex, MAX_TOP_K } from "./index/vector-index.js";
