@@ -16,7 +16,7 @@ import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./commo
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
 import { indexAddSink, isSinkUrl } from "./index-sink.js";
 
-export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T [--input FILE] [options]
+export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T|chroma://host:port/COLLECTION [--input FILE] [options]
        embedkit index info DIR [--json]
        embedkit index rm DIR --id ID [--id ID ...]
        embedkit index optimize DIR [--ann TYPE] [--partitions N]
@@ -25,7 +25,9 @@ add: chunks, embeds and stores records in the vector index in folder DIR (create
 A record whose id is present replaces all its chunks; unchanged records are skipped, so running
 the same ingest again changes nothing. A postgres://user@host:port/db?table=T URL instead of DIR
 writes to the pgvector table T (default embeddings; created if needed) through the Postgres sink,
-with the same semantics; the model defaults to the table's (--progress is not available there).
+and chroma://host:port/COLLECTION to that Chroma collection (port 8000 by default; created if
+needed) through the Chroma sink, with the same semantics; the model defaults to the table's or
+collection's (--progress is not available there).
 
   -i, --input FILE         records: .jsonl ({"id", "text", "metadata"?}) or .json (an array); default stdin (JSON lines)
       --chunk KIND         none (default: one chunk per record), naive or late (fixed when DIR is created)
@@ -346,7 +348,7 @@ export async function requireIndex(dir: string): Promise<void> {
   if (isSinkUrl(dir)) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
-      "this command takes an index folder; a postgres:// table works with `index add` and `search` only",
+      "this command takes an index folder; a postgres:// table works with `index add` and `search` only, as does a chroma:// collection",
       { flag: "DIR" },
     );
   }

@@ -1,6 +1,7 @@
 /**
  * L7: `embedkit index add URL` and `embedkit search URL QUERY` on a database sink (see
- * sink-target.ts: `postgres://...?table=T`), through the sink and `ingest()`. A Postgres URL is
+ * sink-target.ts: `postgres://...?table=T`, `chroma://host:port/COLLECTION`), through the sink and
+ * `ingest()`. A Postgres URL is
  * parsed as `embedkit job submit --sink postgres://...` parses it (`table` query parameter,
  * default `embeddings`).
  *

@@ -17,13 +17,14 @@ import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./commo
 import { indexOpenOptions, requireIndex } from "./index-command.js";
 import { isSinkUrl, searchSink } from "./index-sink.js";
 
-export const SEARCH_HELP = `Usage: embedkit search DIR|postgres://...?table=T QUERY [options]
+export const SEARCH_HELP = `Usage: embedkit search DIR|postgres://...?table=T|chroma://host:port/COLLECTION QUERY [options]
 
 Searches the vector index in folder DIR (see \`embedkit index add\`); prints one hit per line:
 the record's id, the score and the chunk's text, best first. The score is the cosine similarity
 (dense), the BM25 or SPLADE score (sparse), the fused score (hybrid), or the cross-encoder's (--rerank).
 With a postgres:// URL, searches that pgvector table (PgVectorSink.search, dense) with the table's
 model: --filter takes equality only ({"lang":"en"}, no $in); --rerank and --mode are not available.
+With a chroma:// URL, the same on that Chroma collection (ChromaSink.search).
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'

@@ -1,9 +1,12 @@
 /**
  * L7: which database sink a CLI target URL names, and how to open it: the one place the vector
  * index commands (`index add URL`, `search URL`) tell a database URL from a folder and pick the
- * sink, so each sink's CLI is the same code.
+ * sink (`postgres://...?table=T` PgVectorSink, `chroma://host:port/COLLECTION` ChromaSink), so
+ * each sink's CLI is the same code.
  */
 import { postgresSinkTarget } from "../jobs/postgres-sink.js";
+import { ChromaSink } from "../sinks/chroma/chroma-sink.js";
+import { isChromaUrl, parseChromaTarget } from "../sinks/chroma/chroma-url.js";
 import type { SearchableSink } from "../sinks/document-sink.js";
 import { isPostgresUrl } from "../sinks/postgres/database-url.js";
 import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
@@ -25,10 +28,21 @@ export interface CliSinkTarget {
 }
 
 /** Whether a DIR argument names a database sink rather than a folder. */
-export const isSinkUrl = (s: string): boolean => isPostgresUrl(s);
+export const isSinkUrl = (s: string): boolean => isPostgresUrl(s) || isChromaUrl(s);
 
 /** The target a sink URL names (call only when {@link isSinkUrl} holds). */
 export function sinkTarget(url: string): CliSinkTarget {
+  if (isChromaUrl(url)) {
+    const c = parseChromaTarget(url);
+    return {
+      scheme: "chroma",
+      display: c.display,
+      sinkName: "the Chroma sink",
+      storeName: "a Chroma collection",
+      storedModel: async () => (await ChromaSink.collectionSettings(c))?.model,
+      open: (model, dimension) => ChromaSink.open({ url: c.url, collection: c.collection, model, dimension }),
+    };
+  }
   const pg = postgresSinkTarget(url);
   return {
     scheme: "postgres",

@@ -4,6 +4,9 @@
  * and dimension, stored vectors equal the model's (within 1e-6), re-running an ingest writes nothing, a changed
  * or incomplete document is rewritten whole, search equals exact cosine top-k with `where`
  * equality filters, and every bad input, another model and an unreachable server are typed errors.
+ * On the same server, `embedkit index add|search chroma://...` in-process: the rows ingest()
+ * writes, a re-run writing nothing, search equal to ChromaSink.search with the collection's model,
+ * and the CLI's refusals (unreachable: exit 2).
  */
 import assert from "node:assert/strict";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -15,6 +18,10 @@ import { ChromaSink } from "../../src/sinks/chroma/chroma-sink.js";
 import { ingest } from "../../src/sinks/ingest.js";
 import { CHROMA_VERSION, startChroma, type TestChroma } from "../helpers/chroma.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { run } from "../helpers/run-cli.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const MODEL = TEST_MODELS.miniLM;
 const DIM = 384;
@@ -61,6 +68,15 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 };
+
+/** A loopback port nobody listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 interface GetResult {
   ids: string[];
@@ -310,14 +326,148 @@ describe(`ChromaSink on a real Chroma ${CHROMA_VERSION} server`, { timeout: 120_
     await rejects(open({ batchRows: 100_000 }), "invalid_option", "batchRows");
     await rejects(open({ tenant: "no_such_tenant" }), "database_error", /refused creating or getting collection docs/);
   });
+  describe("embedkit index add | search chroma://host:port/COLLECTION", () => {
+    let dir: string;
+    const Q = ["-q", "int8"];
+    const CLI_DOCS = [
+      {
+        id: "keys",
+        text: "Rotate the API keys every ninety days from the security console.",
+        metadata: { lang: "en" },
+      },
+      { id: "cats", text: "Cats sleep for most of the day and hunt at dusk.", metadata: { lang: "en" } },
+      { id: "pain", text: "Le pain se fait avec de la farine, de l'eau et du sel.", metadata: { lang: "fr" } },
+      { id: 7, text: "Tides rise and fall twice a day along the harbour.", metadata: { lang: "en" } },
+    ];
+    const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "embedkit-chroma-cli-"));
+      await writeFile(join(dir, "docs.jsonl"), jsonl(CLI_DOCS));
+      await writeFile(join(dir, "bad-meta.jsonl"), jsonl([CLI_DOCS[0], { id: "x", text: "t", metadata: [1] }]));
+    });
+    after(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    test("index add writes what ingest() writes; a re-run writes nothing; search equals ChromaSink.search", async () => {
+      const url = `chroma://127.0.0.1:${chroma.port}/kb-cli`;
+      let r = await run(["index", "add", url, "--input", join(dir, "docs.jsonl"), "-m", MODEL, ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(
+        r.stdout,
+        `chroma://127.0.0.1:${chroma.port} collection kb-cli: 4 records, 4 written (new or changed), 0 unchanged (4 rows written)\n`,
+      );
+      const stored = await get("kb-cli", { include: ["embeddings", "metadatas"] });
+      assert.deepEqual([...stored.ids].sort(), ["7", "cats", "keys", "pain"]);
+      const expected = await model.passageEmbed(CLI_DOCS.map((d) => d.text));
+      stored.ids.forEach((id, k) => {
+        const i = CLI_DOCS.findIndex((d) => String(d.id) === id);
+        assert.ok(maxDiff(stored.embeddings![k]!, expected[i]!) < 1e-6, `vector of ${id}`);
+      });
+      // again, no --model: the collection's
+      r = await run(["index", "add", url, "--input", join(dir, "docs.jsonl"), ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /4 records, 0 written \(new or changed\), 4 unchanged \(0 rows written\)/);
+
+      const query = "when should I rotate the keys?";
+      r = await run(["search", url, query, "--top", "2", "--json", ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      const hits = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { rank: number; id: string; score: number; text: string; metadata: unknown });
+      const kb = await ChromaSink.open({ url: chroma.url, collection: "kb-cli", model: MODEL, dimension: DIM });
+      const ref = await kb.search(await model.queryEmbed(query), { topK: 2 });
+      assert.deepEqual(
+        hits.map((h) => [h.rank, h.id, h.text, h.metadata]),
+        ref.map((h, i) => [i + 1, h.docId, h.text, h.metadata]),
+      );
+      assert.equal(hits[0]!.id, "keys");
+      hits.forEach((h, i) => assert.ok(Math.abs(h.score - ref[i]!.score) < 1e-6));
+      r = await run(["search", url, "bread", "--filter", '{"lang":"fr"}', ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => l.split("\t")[0]),
+        ["pain"],
+      );
+    });
+
+    test("refusals: unreachable server (exit 2, host and port), another model, bad URL or collection, flags that do not apply", async () => {
+      const docs = join(dir, "docs.jsonl");
+      const base = `chroma://127.0.0.1:${chroma.port}`;
+      const closed = await closedPort();
+      let r = await run(["index", "add", `chroma://127.0.0.1:${closed}/kb-x`, "--input", docs, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(`\\[database_unreachable\\]: the Chroma server at 127\\.0\\.0\\.1:${closed} cannot be reached`),
+      );
+      r = await run(["search", `chroma://127.0.0.1:${closed}/kb-x`, "x", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`\\[database_unreachable\\]: .*127\\.0\\.0\\.1:${closed}`));
+      // fetch never connects to the Fetch standard's "bad ports": said so, not "unreachable"
+      r = await run(["search", "chroma://127.0.0.1:1/kb-x", "x", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /\[invalid_option\]: url http:\/\/127\.0\.0\.1:1: port 1 is one Node's fetch never connects to/,
+      );
+      // collection docs: made by the outer before() for MiniLM; -m bge-small is another model
+      r = await run(["index", "add", `${base}/docs`, "--input", docs, "-m", TEST_MODELS.bgeSmallEn, ...Q]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /\[sink_settings_mismatch\]: collection docs holds vectors of sentence-transformers\/all-MiniLM-L6-v2/,
+      );
+      r = await run(["index", "add", `${base}/x`, "--input", docs, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /\[invalid_option\]: collection must be 3\.\.512 characters/);
+      r = await run(["index", "add", `${base}/`, "--input", docs, ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /\[invalid_option\]: url must be a chroma:\/\/host:port\/COLLECTION URL; it names no collection/,
+      );
+      r = await run(["index", "add", `${base}/kb-cli`, "--input", docs, "--progress", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--progress is not available with a chroma:\/\/ target/);
+      r = await run(["index", "add", `${base}/kb-cli`, "--input", docs, "--sparse", "bm25", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /--sparse is not available with a chroma:\/\/ target: the Chroma sink stores dense vectors only/,
+      );
+      r = await run(["index", "info", `${base}/kb-cli`]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /as does a chroma:\/\/ collection/);
+      r = await run(["search", `${base}/kb-cli`, "x", "--rerank", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--rerank is not available with a chroma:\/\/ target/);
+      r = await run(["search", `${base}/kb-cli`, "x", "--mode", "hybrid", ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /--mode is not available with a chroma:\/\/ target: a Chroma collection is searched dense only/,
+      );
+      r = await run(["search", `${base}/kb-cli`, "x", "--filter", '{"lang":{"$in":["en"]}}', ...Q]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /filter\.lang must be a string, finite number, boolean or null/);
+      r = await run(["index", "add", `${base}/kb-bad`, "--input", join(dir, "bad-meta.jsonl"), "-m", MODEL, ...Q]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /\[invalid_input\]: line 2 of .*bad-meta\.jsonl: records\[1\]\.metadata must be a JSON object/,
+      );
+    });
+  });
 });
 
 describe("ChromaSink connection failures", { timeout: 30_000 }, () => {
   test("a closed port is database_unreachable naming host and port", async () => {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-    const port = (s.address() as AddressInfo).port;
-    await new Promise((r) => s.close(r));
+    const port = await closedPort();
     const d = await rejects(
       ChromaSink.open({ url: `http://127.0.0.1:${port}`, collection: "kb1", model: MODEL, dimension: DIM }),
       "database_unreachable",

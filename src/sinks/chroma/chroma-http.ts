@@ -106,6 +106,14 @@ export class ChromaHttp {
     const errno = timedOut ? "timeout" : (errnoOf(cause) ?? "unknown");
     const why = timedOut ? `no answer within ${timeoutMs} ms` : errno;
     const { host, port } = this.server;
+    if ((cause as { cause?: { message?: unknown } }).cause?.message === "bad port") {
+      return new EmbedkitError(
+        ERROR_CODES.INVALID_OPTION,
+        `url ${this.server.baseUrl}: port ${port} is one Node's fetch never connects to (a "bad port" of the Fetch standard, such as 1, 25 or 6000); serve Chroma on another port`,
+        { field: "url", host, port, value: this.server.baseUrl },
+        { cause },
+      );
+    }
     if (!timedOut && !UNREACHABLE.has(errno)) {
       return new EmbedkitError(
         ERROR_CODES.DATABASE_ERROR,
