@@ -55,6 +55,14 @@ export interface SinkHit {
   readonly score: number;
 }
 
+/** The model and dimension a sink's table or collection holds vectors of. */
+export interface SinkSettings {
+  /** The model id the vectors come from. */
+  readonly model: string;
+  /** The vectors' dimension. */
+  readonly dimension: number;
+}
+
 /** Where a sink keeps its rows, as error messages and details name it ("table docs"). */
 export interface SinkPlace {
   /** What the database calls it. */

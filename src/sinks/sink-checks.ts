@@ -72,6 +72,36 @@ export function checkVector(vector: unknown, dimension: number, field: string): 
   return v as ArrayLike<number>;
 }
 
+/** A row's fields other than ids and vector, checked: offsets (null when absent), text, metadata object. */
+export function checkRowFields(
+  r: {
+    readonly chunkIndex: unknown;
+    readonly text: unknown;
+    readonly start?: unknown;
+    readonly end?: unknown;
+    readonly metadata?: unknown;
+  },
+  field: string,
+): { start: number | null; end: number | null; text: string; metadata: Readonly<Record<string, unknown>> } {
+  const offset = (name: "start" | "end"): number | null => {
+    const v = r[name];
+    if (v === undefined) return null;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      throw invalidInput(`${field}.${name}`, "an integer >= 0", v);
+    }
+    return v;
+  };
+  if (typeof r.chunkIndex !== "number" || !Number.isInteger(r.chunkIndex) || r.chunkIndex < 0) {
+    throw invalidInput(`${field}.chunkIndex`, "an integer >= 0", r.chunkIndex);
+  }
+  if (typeof r.text !== "string") throw invalidInput(`${field}.text`, "a string", r.text);
+  const metadata = r.metadata ?? {};
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    throw invalidInput(`${field}.metadata`, "a JSON object", metadata);
+  }
+  return { start: offset("start"), end: offset("end"), text: r.text, metadata: metadata as Record<string, unknown> };
+}
+
 /** A filter checked to be a flat object of scalars (nested objects or arrays are refused). */
 export function parseFilter(filter: unknown): MetadataFilter {
   if (filter === undefined) return {};

@@ -12,12 +12,13 @@ import assert from "node:assert/strict";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
-import { isEmbedkitError } from "../../src/errors.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
 import { ChromaSink } from "../../src/sinks/chroma/chroma-sink.js";
 import { ingest } from "../../src/sinks/ingest.js";
 import { CHROMA_VERSION, startChroma, type TestChroma } from "../helpers/chroma.js";
+import { closedPort } from "../helpers/fake-hub.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { rejects } from "../helpers/typed-errors.js";
 import { run } from "../helpers/run-cli.js";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,19 +49,6 @@ const LONG = Array.from(
   (_, i) => `Section ${i + 1}. The service keeps its settings in a file that operators edit by hand.`,
 ).join(" ");
 
-async function rejects(p: Promise<unknown>, code: string, field?: string | RegExp): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isEmbedkitError(e), `expected an EmbedkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (typeof field === "string") assert.equal(e.details["field"], field, e.message);
-    if (field instanceof RegExp) assert.match(e.message, field);
-    return { ...e.details, message: e.message };
-  }
-  assert.fail(`expected ${code}`);
-}
-
 /** Chroma keeps cosine-space vectors re-normalized, so a unit vector comes back within an ulp or so, not bit-equal. */
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   assert.equal(a.length, b.length);
@@ -68,15 +56,6 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 };
-
-/** A loopback port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface GetResult {
   ids: string[];

@@ -5,6 +5,7 @@
  * another model's vectors (the same contract as the Postgres sink's settings table).
  */
 import { describeValue, EmbedkitError, ERROR_CODES } from "../../errors.js";
+import type { SinkSettings } from "../document-sink.js";
 import type { ChromaHttp, Json } from "./chroma-http.js";
 
 /** Chroma's rule for collection names (3..512 characters). */
@@ -19,14 +20,6 @@ export const DIMENSION_KEY = "embedkit:dimension";
 export interface ChromaNamespace {
   readonly tenant: string;
   readonly database: string;
-}
-
-/** The model and dimension a collection holds vectors of. */
-export interface CollectionSettings {
-  /** The model id the collection's vectors come from. */
-  readonly model: string;
-  /** The vectors' dimension. */
-  readonly dimension: number;
 }
 
 /** A collection as the sink uses it: its id (requests name it) and name (messages do). */
@@ -64,18 +57,18 @@ type JsonObject = { [key: string]: Json };
 const asObject = (v: Json | undefined): JsonObject =>
   v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v) ? v : {};
 
-function settingsOf(metadata: JsonObject): CollectionSettings | undefined {
+function settingsOf(metadata: JsonObject): SinkSettings | undefined {
   const model = metadata[MODEL_KEY];
   const dimension = metadata[DIMENSION_KEY];
   return typeof model === "string" && typeof dimension === "number" ? { model, dimension } : undefined;
 }
 
 /** The settings of an existing collection; undefined when there is no such collection (nothing is created). */
-export async function readCollectionSettings(
+export async function readSinkSettings(
   http: ChromaHttp,
   ns: ChromaNamespace,
   name: string,
-): Promise<CollectionSettings | undefined> {
+): Promise<SinkSettings | undefined> {
   const r = await http.request({
     method: "GET",
     path: `${collectionsPath(ns)}/${encodeURIComponent(name)}`,
@@ -86,7 +79,7 @@ export async function readCollectionSettings(
   return settingsOf(asObject(asObject(r.body)["metadata"]));
 }
 
-function mismatch(name: string, field: "model" | "dimension", stored: CollectionSettings, given: CollectionSettings) {
+function mismatch(name: string, field: "model" | "dimension", stored: SinkSettings, given: SinkSettings) {
   return new EmbedkitError(
     ERROR_CODES.SINK_SETTINGS_MISMATCH,
     `collection ${name} holds vectors of ${stored.model} (dimension ${stored.dimension}); it was opened with ${field} ${String(given[field])}; use another collection or the same ${field}`,
@@ -104,7 +97,7 @@ export async function ensureCollection(
   http: ChromaHttp,
   ns: ChromaNamespace,
   name: string,
-  given: CollectionSettings,
+  given: SinkSettings,
 ): Promise<OpenedCollection> {
   const r = await http.request({
     method: "POST",

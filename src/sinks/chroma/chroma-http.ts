@@ -6,6 +6,7 @@
  * with the HTTP status and Chroma's own error name and message.
  */
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
+import { UNREACHABLE_ERRNOS } from "../network-errors.js";
 import type { ChromaServer } from "./chroma-url.js";
 
 /** A JSON value as Chroma returns it. */
@@ -31,19 +32,8 @@ export interface ChromaAnswer {
   readonly body: Json;
 }
 
-/** Network errors that mean "nobody answered there". */
-const UNREACHABLE = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ETIMEDOUT",
-  "ECONNRESET",
-  "EPIPE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
+/** Network errors that mean "nobody answered there": the sinks' own, and undici's socket failures. */
+const UNREACHABLE = new Set([...UNREACHABLE_ERRNOS, "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
 
 function errnoOf(cause: unknown): string | undefined {
   let c: unknown = cause;

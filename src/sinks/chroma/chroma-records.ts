@@ -6,7 +6,7 @@
  */
 import { describeValue, EmbedkitError, ERROR_CODES } from "../../errors.js";
 import type { SinkHit, SinkRow } from "../document-sink.js";
-import { checkId, checkVector, invalidInput, parseFilter } from "../sink-checks.js";
+import { checkId, checkRowFields, checkVector, invalidInput, parseFilter } from "../sink-checks.js";
 import type { Json } from "./chroma-http.js";
 
 /** Reserved metadata keys of a record (user metadata may not use the prefix). */
@@ -31,20 +31,7 @@ export interface ChromaRecord {
 
 /** The checked Chroma record of a row (`rows` = how many rows its document has). */
 export function toRecord(r: SinkRow, field: string, dimension: number, rows: number): ChromaRecord {
-  const offset = (name: "start" | "end"): number | undefined => {
-    const v = r[name];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0))
-      throw invalidInput(`${field}.${name}`, "an integer >= 0", v);
-    return v;
-  };
-  if (!Number.isInteger(r.chunkIndex) || r.chunkIndex < 0) {
-    throw invalidInput(`${field}.chunkIndex`, "an integer >= 0", r.chunkIndex);
-  }
-  if (typeof r.text !== "string") throw invalidInput(`${field}.text`, "a string", r.text);
-  const meta = r.metadata ?? {};
-  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) {
-    throw invalidInput(`${field}.metadata`, "a JSON object", meta);
-  }
+  const { start, end, text, metadata: meta } = checkRowFields(r, field);
   const metadata: Record<string, Scalar> = {};
   for (const [key, value] of Object.entries(meta)) {
     if (key.startsWith(RESERVED_PREFIX) || key.startsWith("#") || key.length === 0) {
@@ -65,18 +52,16 @@ export function toRecord(r: SinkRow, field: string, dimension: number, rows: num
     }
     metadata[key] = value;
   }
-  const start = offset("start");
-  const end = offset("end");
   metadata[DOC_KEY] = checkId(`${field}.docId`, r.docId);
   metadata[CHUNK_KEY] = r.chunkIndex;
-  if (start !== undefined) metadata[START_KEY] = start;
-  if (end !== undefined) metadata[END_KEY] = end;
+  if (start !== null) metadata[START_KEY] = start;
+  if (end !== null) metadata[END_KEY] = end;
   metadata[HASH_KEY] = r.contentHash ?? "";
   metadata[ROWS_KEY] = rows;
   return {
     id: checkId(`${field}.id`, r.id),
     embedding: Array.from(checkVector(r.embedding, dimension, `${field}.embedding`)),
-    document: r.text,
+    document: text,
     metadata,
   };
 }

@@ -9,15 +9,9 @@
  * how many rows its document has, so a document left incomplete by a killed ingest has no hash
  * (documentHashes) and the next ingest writes it again.
  */
-import type { DocumentSink, SinkDocument, SinkHit, SinkPlace, SinkRow } from "../document-sink.js";
+import type { DocumentSink, SinkDocument, SinkHit, SinkPlace, SinkRow, SinkSettings } from "../document-sink.js";
 import { checkId, checkVector, invalidInput, invalidOption, positiveInt, type MetadataFilter } from "../sink-checks.js";
-import {
-  ensureCollection,
-  parseCollectionName,
-  readCollectionSettings,
-  type ChromaNamespace,
-  type CollectionSettings,
-} from "./chroma-collection.js";
+import { ensureCollection, parseCollectionName, readSinkSettings, type ChromaNamespace } from "./chroma-collection.js";
 import { ChromaHttp, type Json } from "./chroma-http.js";
 import {
   DOC_KEY,
@@ -120,7 +114,7 @@ export class ChromaSink implements DocumentSink {
     private readonly http: ChromaHttp,
     ns: ChromaNamespace,
     collection: { id: string; name: string },
-    settings: CollectionSettings,
+    settings: SinkSettings,
     private readonly batchRows: number,
   ) {
     this.model = settings.model;
@@ -163,13 +157,13 @@ export class ChromaSink implements DocumentSink {
    * that default to the collection's model (`embedkit search chroma://...`).
    * @throws EmbedkitError `invalid_option` (bad url or collection), `database_unreachable`, `database_error`.
    */
-  static async collectionSettings(ref: ChromaCollectionRef): Promise<CollectionSettings | undefined> {
+  static async collectionSettings(ref: ChromaCollectionRef): Promise<SinkSettings | undefined> {
     parseChromaServerUrl(ref.url);
     const name = parseCollectionName(ref.collection);
     const ns = namespace(ref);
     const timeout = positiveInt("connectTimeoutMs", ref.connectTimeoutMs ?? 10_000, 600_000);
     const http = await connect(ref.url, timeout, 120_000);
-    return readCollectionSettings(http, ns, name);
+    return readSinkSettings(http, ns, name);
   }
 
   /**

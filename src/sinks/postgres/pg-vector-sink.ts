@@ -22,7 +22,15 @@ import {
 } from "./sink-schema.js";
 import { vectorLiteral } from "./sink-values.js";
 import type { DocumentSink, SinkDocument, SinkHit, SinkPlace, SinkRow } from "../document-sink.js";
-import { checkId, invalidInput, invalidOption, parseFilter, positiveInt, type MetadataFilter } from "../sink-checks.js";
+import {
+  checkId,
+  checkRowFields,
+  invalidInput,
+  invalidOption,
+  parseFilter,
+  positiveInt,
+  type MetadataFilter,
+} from "../sink-checks.js";
 
 export type { SinkDocument, SinkRow } from "../document-sink.js";
 
@@ -243,27 +251,14 @@ export class PgVectorSink implements DocumentSink {
   }
 
   private rowValues(r: SinkRow, field: string): unknown[] {
-    const offset = (name: "start" | "end"): number | null => {
-      const v = r[name];
-      if (v === undefined) return null;
-      if (!Number.isInteger(v) || v < 0) throw invalidInput(`${field}.${name}`, "an integer >= 0", v);
-      return v;
-    };
-    if (!Number.isInteger(r.chunkIndex) || r.chunkIndex < 0) {
-      throw invalidInput(`${field}.chunkIndex`, "an integer >= 0", r.chunkIndex);
-    }
-    if (typeof r.text !== "string") throw invalidInput(`${field}.text`, "a string", r.text);
-    const metadata = r.metadata ?? {};
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-      throw invalidInput(`${field}.metadata`, "a JSON object", metadata);
-    }
+    const { start, end, text, metadata } = checkRowFields(r, field);
     return [
       checkId(`${field}.id`, r.id),
       checkId(`${field}.docId`, r.docId),
       r.chunkIndex,
-      r.text,
-      offset("start"),
-      offset("end"),
+      text,
+      start,
+      end,
       JSON.stringify(metadata),
       r.contentHash ?? "",
       vectorLiteral(r.embedding, this.dimension, `${field}.embedding`),
