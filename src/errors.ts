@@ -53,13 +53,13 @@ export const ERROR_CODES = {
   INPUT_FILE_UNREADABLE: "input_file_unreadable",
   /** An output sink refused a write (permissions, disk full). */
   SINK_WRITE_FAILED: "sink_write_failed",
-  /** A database (the Postgres sink's) could not be reached within `connectTimeoutMs`: refused, unknown host, no answer. */
+  /** A sink's database (Postgres, Chroma) could not be reached within `connectTimeoutMs`: refused, unknown host, no answer. */
   DATABASE_UNREACHABLE: "database_unreachable",
-  /** The database refused a login or a statement; the message carries the server's own words and SQLSTATE. */
+  /** The database refused a login, a statement or a request; the message carries the server's own words (and SQLSTATE or HTTP status). */
   DATABASE_ERROR: "database_error",
   /** The database has no pgvector extension (`CREATE EXTENSION vector` failed or is not allowed). */
   VECTOR_EXTENSION_MISSING: "vector_extension_missing",
-  /** A sink's table was created for another model or dimension than the one it is opened with. */
+  /** A sink's table or collection was created for another model or dimension than the one it is opened with (or not by the sink). */
   SINK_SETTINGS_MISMATCH: "sink_settings_mismatch",
   /** A vector index was opened with another model than the one it was built with. */
   INDEX_MODEL_MISMATCH: "index_model_mismatch",

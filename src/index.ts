@@ -73,17 +73,22 @@ export { RERANK_MODEL_IDS, DEFAULT_RERANK_MODEL, getRerankSpec } from "./models/
 export type { RerankModelId } from "./models/rerank-registry.js";
 export type { RerankModelSpec, RerankActivation } from "./models/spec.js";
 export { PgVectorSink } from "./sinks/postgres/pg-vector-sink.js";
+export type { PgVectorSinkOptions, PgVectorSearchOptions, PgVectorHit } from "./sinks/postgres/pg-vector-sink.js";
 export type {
-  PgVectorSinkOptions,
-  PgVectorSearchOptions,
-  PgVectorHit,
   SinkRow,
   SinkDocument,
-  PgTableOptions,
-} from "./sinks/postgres/pg-vector-sink.js";
+  SinkHit,
+  SinkPlace,
+  SinkSettings,
+  DocumentSink,
+  SearchableSink,
+} from "./sinks/document-sink.js";
+export type { HnswOptions } from "./sinks/postgres/sink-schema.js";
+export type { MetadataFilter as PgMetadataFilter, MetadataFilter as SinkMetadataFilter } from "./sinks/sink-checks.js";
+export { ChromaSink } from "./sinks/chroma/chroma-sink.js";
+export type { ChromaSinkOptions, ChromaSearchOptions, ChromaCollectionRef } from "./sinks/chroma/chroma-sink.js";
+export type { PgTableOptions } from "./sinks/postgres/pg-vector-sink.js";
 export type { PgTableInfo, PgHnswInfo } from "./sinks/postgres/table-info.js";
-export type { HnswOptions, SinkSettings } from "./sinks/postgres/sink-schema.js";
-export type { MetadataFilter as PgMetadataFilter } from "./sinks/postgres/sink-values.js";
 export { ingest } from "./sinks/ingest.js";
 export type { IngestOptions, IngestResult, SinkRecord } from "./sinks/ingest.js";
 export { VectorIndex, MAX_TOP_K } from "./index/vector-index.js";

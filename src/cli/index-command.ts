@@ -15,9 +15,10 @@ import type { ChunkBy } from "../chunking/chunk-types.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { humanBytes } from "./human-bytes.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
-import { indexAddPostgres, indexInfoPostgres, indexRmPostgres, isPostgresUrl } from "./index-postgres.js";
+import { isPostgresUrl } from "../sinks/postgres/database-url.js";
+import { indexAddSink, indexInfoPostgres, indexRmPostgres, isSinkUrl } from "./index-sink.js";
 
-export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T [--input FILE] [options]
+export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T|chroma://host:port/COLLECTION [--input FILE] [options]
        embedkit index info DIR|postgres://...?table=T [--json]
        embedkit index rm DIR|postgres://...?table=T --id ID [--id ID ...]
        embedkit index optimize DIR [--ann TYPE] [--partitions N]
@@ -26,7 +27,9 @@ add: chunks, embeds and stores records in the vector index in folder DIR (create
 A record whose id is present replaces all its chunks; unchanged records are skipped, so running
 the same ingest again changes nothing. A postgres://user@host:port/db?table=T URL instead of DIR
 writes to the pgvector table T (default embeddings; created if needed) through the Postgres sink,
-with the same semantics; the model defaults to the table's (--progress is not available there).
+and chroma://host:port/COLLECTION to that Chroma collection (port 8000 by default; created if
+needed) through the Chroma sink, with the same semantics; the model defaults to the table's or
+collection's (--progress is not available there).
 
   -i, --input FILE         records: .jsonl ({"id", "text", "metadata"?}) or .json (an array); default stdin (JSON lines)
       --chunk KIND         none (default: one chunk per record), naive or late (fixed when DIR is created)
@@ -170,14 +173,14 @@ async function indexAdd(argv: string[], ctx: CliContext): Promise<number> {
   const batchSize = values["batch-size"] !== undefined ? intFlag("--batch-size", values["batch-size"]) : undefined;
   if (values.input !== undefined) await checkInputPath(values.input);
   const idField = values["id-field"] ?? "id";
-  if (isPostgresUrl(dir)) {
+  if (isSinkUrl(dir)) {
     const current = { where: "" };
     const source = readInputs(
       values.input,
       { textField: values["text-field"] ?? "text", idField, stdinFormat: "jsonl", keepFields: true },
       ctx.stdin,
     );
-    return indexAddPostgres(
+    return indexAddSink(
       dir,
       { values, chunking, batchSize, records: indexRecords(source, idField, current), where: () => current.where },
       ctx,
@@ -333,10 +336,10 @@ async function indexOptimize(argv: string[], ctx: CliContext): Promise<number> {
 
 /** An INVALID_OPTION naming DIR when it holds no index (info, rm and search never create one). */
 export async function requireIndex(dir: string): Promise<void> {
-  if (isPostgresUrl(dir)) {
+  if (isSinkUrl(dir)) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
-      "this command takes an index folder; a postgres:// table works with `index add|info|rm` and `search` only",
+      "this command takes an index folder; a postgres:// table works with `index add|info|rm` and `search` only, as does a chroma:// collection with `index add` and `search`",
       { flag: "DIR" },
     );
   }

@@ -15,9 +15,9 @@ import { DEFAULT_RERANK_MODEL } from "../models/rerank-registry.js";
 import { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./common.js";
 import { indexOpenOptions, requireIndex } from "./index-command.js";
-import { isPostgresUrl, searchPostgres } from "./index-postgres.js";
+import { isSinkUrl, searchSink } from "./index-sink.js";
 
-export const SEARCH_HELP = `Usage: embedkit search DIR|postgres://...?table=T QUERY [options]
+export const SEARCH_HELP = `Usage: embedkit search DIR|postgres://...?table=T|chroma://host:port/COLLECTION QUERY [options]
 
 Searches the vector index in folder DIR (see \`embedkit index add\`); prints one hit per line:
 the record's id, the score and the chunk's text, best first. The score is the cosine similarity
@@ -26,6 +26,7 @@ With a postgres:// URL, searches that pgvector table (PgVectorSink.search, dense
 model: --filter takes equality only ({"lang":"en"}, no $in); --rerank reranks the table's top
 --rerank-top rows as for a folder; --mode, --hybrid, --fusion, --candidates and the folder's
 ANN and binary knobs (--exact ... --rescore-with) are not available.
+With a chroma:// URL, the same on that Chroma collection (ChromaSink.search), without --rerank.
 
       --top N              hits to print (default 10)
       --filter JSON        metadata conditions, e.g. '{"lang":"en"}' or '{"year":{"$in":[2024,2025]}}'
@@ -100,9 +101,9 @@ export async function searchCommand(argv: string[], ctx: CliContext): Promise<nu
   const rerankTop = values["rerank-top"] !== undefined ? intFlag("--rerank-top", values["rerank-top"]) : undefined;
   const openReranker = () =>
     TextCrossEncoder.create({ model: values["rerank-model"] ?? DEFAULT_RERANK_MODEL, store: storeFrom(values, ctx) });
-  if (isPostgresUrl(dir)) {
+  if (isSinkUrl(dir)) {
     const rerank = values.rerank ? { open: openReranker, topN: rerankTop } : undefined;
-    return searchPostgres(dir, query, { values, topK, filter, rerank }, ctx);
+    return searchSink(dir, query, { values, topK, filter, rerank }, ctx);
   }
   await requireIndex(dir);
   const candidates = values.candidates !== undefined ? intFlag("--candidates", values.candidates) : undefined;

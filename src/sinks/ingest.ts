@@ -1,9 +1,10 @@
 /**
  * L5: ingest, records `{id, text, metadata}` embedded with a TextEmbedding (whole, or chunked
- * naive/late with embedChunks) and written to a PgVectorSink, document by document.
+ * naive/late with embedChunks) and written to a DocumentSink (PgVectorSink, ChromaSink), document
+ * by document.
  *
- * The same semantics as the embedded index: a document's rows are replaced together in one
- * transaction per batch, so a killed ingest leaves whole documents only; each row stores the
+ * The same semantics as the embedded index: a document's rows are replaced together (in one
+ * transaction per batch where the database has transactions); each row stores the
  * document's content hash (model, chunking, text, metadata), and a document whose hash is
  * unchanged is neither embedded nor written again, so re-running an ingest changes nothing.
  */
@@ -11,7 +12,7 @@ import { createHash } from "node:crypto";
 import { describeValue, EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { EmbedChunkingOptions } from "../embed/embed-chunks.js";
 import type { TextEmbedding } from "../embed/text-embedding.js";
-import type { PgVectorSink, SinkDocument, SinkRow } from "./postgres/pg-vector-sink.js";
+import type { DocumentSink, SinkDocument, SinkRow } from "./document-sink.js";
 
 /** A record to ingest. */
 export interface SinkRecord {
@@ -83,7 +84,7 @@ function parseRecord(r: unknown, index: number, salt: string): Doc {
  * `invalid_input` naming `records[i]` (no id, no text), and the sink's database errors.
  */
 export async function ingest(
-  sink: PgVectorSink,
+  sink: DocumentSink,
   records: Iterable<unknown> | AsyncIterable<unknown>,
   options: IngestOptions,
 ): Promise<IngestResult> {
@@ -92,10 +93,10 @@ export async function ingest(
     const field = model.modelId !== sink.model ? "model" : "dimension";
     throw new EmbedkitError(
       ERROR_CODES.SINK_SETTINGS_MISMATCH,
-      `table ${sink.table} holds vectors of ${sink.model} (dimension ${sink.dimension}); the model given is ${model.modelId} (dimension ${model.dim})`,
+      `${sink.place.kind} ${sink.place.name} holds vectors of ${sink.model} (dimension ${sink.dimension}); the model given is ${model.modelId} (dimension ${model.dim})`,
       {
         field,
-        table: sink.table,
+        [sink.place.kind]: sink.place.name,
         stored: field === "model" ? sink.model : sink.dimension,
         given: field === "model" ? model.modelId : model.dim,
       },

@@ -14,7 +14,8 @@ import { getJobStatus, type JobStatus } from "../../src/jobs/job-status.js";
 
 export const REPO = join(import.meta.dirname, "..", "..");
 
-async function freePort(): Promise<number> {
+/** A free loopback port (bound to 0, then released). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);

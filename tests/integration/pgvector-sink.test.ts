@@ -17,12 +17,13 @@ import { createServer, type AddressInfo, type Socket } from "node:net";
 import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import type { TextEmbedding } from "../../src/embed/text-embedding.js";
-import { isEmbedkitError } from "../../src/errors.js";
 import { cosineSimilarity } from "../../src/pooling/normalize.js";
 import { ingest } from "../../src/sinks/ingest.js";
 import { PgVectorSink } from "../../src/sinks/postgres/pg-vector-sink.js";
 import { REPO } from "../helpers/jobs.js";
+import { closedPort } from "../helpers/fake-hub.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
+import { rejects } from "../helpers/typed-errors.js";
 import { generatedDocuments, KILL_INGEST_CHUNKING } from "../helpers/pg-ingest-docs.js";
 import { startPgvector, type TestPgvector } from "../helpers/pgvector.js";
 import { run } from "../helpers/run-cli.js";
@@ -51,28 +52,6 @@ const LONG = Array.from(
   (_, i) =>
     `Section ${i + 1}. The service stores its settings in a file that operators edit by hand, and each change is reviewed.`,
 ).join(" ");
-
-async function rejects(p: Promise<unknown>, code: string, field?: string | RegExp): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isEmbedkitError(e), `expected an EmbedkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (typeof field === "string") assert.equal(e.details["field"], field, e.message);
-    if (field instanceof RegExp) assert.match(e.message, field);
-    return { ...e.details, message: e.message };
-  }
-  assert.fail(`expected ${code}`);
-}
-
-/** A loopback port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const COUNT = 60;
 const TABLE = "killed_ingest";

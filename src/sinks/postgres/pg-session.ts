@@ -11,6 +11,7 @@
 import pg from "pg";
 import { EmbedkitError, ERROR_CODES, isEmbedkitError } from "../../errors.js";
 import type { DatabaseTarget } from "./database-url.js";
+import { UNREACHABLE_ERRNOS } from "../network-errors.js";
 
 /** A row as the server returns it: jsonb parsed, integers and floats as numbers. */
 export type SqlRow = Record<string, unknown>;
@@ -26,18 +27,6 @@ export interface SqlSession extends SqlRunner {
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
-
-/** Error codes of the network layer that mean "nobody answered there". */
-const UNREACHABLE_ERRNOS = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ETIMEDOUT",
-  "ECONNRESET",
-  "EPIPE",
-]);
 
 function unreachable(target: DatabaseTarget, timeoutMs: number, cause: unknown): EmbedkitError {
   const errno = (cause as NodeJS.ErrnoException).code ?? "timeout";

@@ -8,7 +8,6 @@
  * documents only. Every value travels as a parameter; only the validated table name and checked
  * integers are ever part of a statement's text.
  */
-import { describeValue, EmbedkitError, ERROR_CODES } from "../../errors.js";
 import { parseDatabaseUrl } from "./database-url.js";
 import { openSqlSession, type SqlRunner, type SqlSession } from "./pg-session.js";
 import {
@@ -21,8 +20,20 @@ import {
   type SinkSettings,
   type TableName,
 } from "./sink-schema.js";
-import { parseFilter, vectorLiteral, type MetadataFilter } from "./sink-values.js";
+import { vectorLiteral } from "./sink-values.js";
 import { readTableInfo, type PgTableInfo } from "./table-info.js";
+import type { DocumentSink, SinkDocument, SinkHit, SinkPlace, SinkRow } from "../document-sink.js";
+import {
+  checkId,
+  checkRowFields,
+  invalidInput,
+  invalidOption,
+  parseFilter,
+  positiveInt,
+  type MetadataFilter,
+} from "../sink-checks.js";
+
+export type { SinkDocument, SinkRow } from "../document-sink.js";
 
 /** Options of {@link PgVectorSink.open}. */
 export interface PgVectorSinkOptions {
@@ -50,36 +61,6 @@ export interface PgTableOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** One stored row: a chunk of a document (a whole document is chunk 0). */
-export interface SinkRow {
-  /** Primary key. */
-  readonly id: string;
-  /** The document the chunk belongs to; deleting or replacing a document acts on all its rows. */
-  readonly docId: string;
-  /** The chunk's index in its document, from 0 (0 for an unchunked document). */
-  readonly chunkIndex: number;
-  /** The chunk's (or document's) text. */
-  readonly text: string;
-  /** UTF-16 offsets of the chunk in its document, when it is a chunk. */
-  readonly start?: number;
-  /** End offset (exclusive), with `start`. */
-  readonly end?: number;
-  /** JSON object, searchable by equality filters. */
-  readonly metadata?: Readonly<Record<string, unknown>>;
-  /** The document's content hash (ingest skips documents whose hash is unchanged). */
-  readonly contentHash?: string;
-  /** The vector, of the sink's dimension. */
-  readonly embedding: Float32Array;
-}
-
-/** A document's full set of rows, for {@link PgVectorSink.replaceDocuments}. */
-export interface SinkDocument {
-  /** The document's id; every row must carry it as `docId`. */
-  readonly docId: string;
-  /** All of the document's rows (they replace whatever it had). */
-  readonly rows: readonly SinkRow[];
-}
-
 /** Options of {@link PgVectorSink.search}. */
 export interface PgVectorSearchOptions {
   /** How many hits, 1..10000. Default 10. */
@@ -90,25 +71,8 @@ export interface PgVectorSearchOptions {
   readonly efSearch?: number;
 }
 
-/** A search hit: the stored chunk and its cosine similarity to the query. */
-export interface PgVectorHit {
-  /** The row's id (`doc#chunk` for chunks written by ingest). */
-  readonly id: string;
-  /** The document the row belongs to. */
-  readonly docId: string;
-  /** The chunk's index in its document. */
-  readonly chunkIndex: number;
-  /** The chunk's text. */
-  readonly text: string;
-  /** UTF-16 start offset in the document, or null when not a chunk. */
-  readonly start: number | null;
-  /** UTF-16 end offset (exclusive), or null. */
-  readonly end: number | null;
-  /** The row's metadata object. */
-  readonly metadata: Record<string, unknown>;
-  /** 1 - cosine distance. */
-  readonly score: number;
-}
+/** A search hit of {@link PgVectorSink.search} (the shape every sink returns). */
+export type PgVectorHit = SinkHit;
 
 const COLUMNS = "id, doc_id, chunk_index, text, start_offset, end_offset, metadata, content_hash, embedding";
 const PER_ROW = 9;
@@ -118,7 +82,7 @@ const PER_ROW = 9;
  * dimension; upsert rows or replace whole documents; search by cosine similarity with metadata
  * filters; build an HNSW index; `close()` when done. Use {@link ingest} to embed records into it.
  */
-export class PgVectorSink {
+export class PgVectorSink implements DocumentSink {
   /** The model id the table holds vectors of. */
   readonly model: string;
   /** The vector dimension of the table. */
@@ -127,6 +91,8 @@ export class PgVectorSink {
   readonly table: string;
   /** pgvector's version on the server. */
   readonly vectorVersion: string;
+  /** The table, as messages name it (`table docs`). */
+  readonly place: SinkPlace;
   private readonly tableSql: string;
   private readonly batchRows: number;
 
@@ -136,6 +102,7 @@ export class PgVectorSink {
     settings: { model: string; dimension: number; batchRows: number; vectorVersion: string },
   ) {
     this.table = table.name;
+    this.place = { kind: "table", name: table.name };
     this.tableSql = table.sql;
     this.model = settings.model;
     this.dimension = settings.dimension;
@@ -322,27 +289,14 @@ export class PgVectorSink {
   }
 
   private rowValues(r: SinkRow, field: string): unknown[] {
-    const offset = (name: "start" | "end"): number | null => {
-      const v = r[name];
-      if (v === undefined) return null;
-      if (!Number.isInteger(v) || v < 0) throw invalidInput(`${field}.${name}`, "an integer >= 0", v);
-      return v;
-    };
-    if (!Number.isInteger(r.chunkIndex) || r.chunkIndex < 0) {
-      throw invalidInput(`${field}.chunkIndex`, "an integer >= 0", r.chunkIndex);
-    }
-    if (typeof r.text !== "string") throw invalidInput(`${field}.text`, "a string", r.text);
-    const metadata = r.metadata ?? {};
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-      throw invalidInput(`${field}.metadata`, "a JSON object", metadata);
-    }
+    const { start, end, text, metadata } = checkRowFields(r, field);
     return [
       checkId(`${field}.id`, r.id),
       checkId(`${field}.docId`, r.docId),
       r.chunkIndex,
-      r.text,
-      offset("start"),
-      offset("end"),
+      text,
+      start,
+      end,
       JSON.stringify(metadata),
       r.contentHash ?? "",
       vectorLiteral(r.embedding, this.dimension, `${field}.embedding`),
@@ -365,34 +319,4 @@ export class PgVectorSink {
       );
     }
   }
-}
-
-function invalidOption(field: string, expected: string, value: unknown): EmbedkitError {
-  return new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${field} must be ${expected}; got ${describeValue(value)}`, {
-    field,
-    value: describeValue(value),
-  });
-}
-
-function invalidInput(field: string, expected: string, value: unknown): EmbedkitError {
-  return new EmbedkitError(ERROR_CODES.INVALID_INPUT, `${field} must be ${expected}; got ${describeValue(value)}`, {
-    field,
-    value: describeValue(value),
-  });
-}
-
-function positiveInt(field: string, value: unknown, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new EmbedkitError(
-      ERROR_CODES.INVALID_OPTION,
-      `${field} must be an integer in 1..${max}; got ${describeValue(value)}`,
-      { field, limit: max, value: describeValue(value) },
-    );
-  }
-  return value;
-}
-
-function checkId(field: string, value: unknown): string {
-  if (typeof value !== "string" || value.length === 0) throw invalidInput(field, "a non-empty string", value);
-  return value;
 }

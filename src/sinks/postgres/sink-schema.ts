@@ -7,7 +7,10 @@
  * so a table written by one model is never searched or extended with another model's vectors.
  */
 import { describeValue, EmbedkitError, ERROR_CODES } from "../../errors.js";
+import type { SinkSettings } from "../document-sink.js";
 import type { SqlRunner, SqlSession } from "./pg-session.js";
+
+export type { SinkSettings } from "../document-sink.js";
 
 /** Longest table name: 63 is Postgres' limit, less room for the index names derived from it. */
 export const MAX_TABLE_NAME = 40;
@@ -55,14 +58,6 @@ export async function ensureVectorExtension(db: SqlSession): Promise<string> {
     );
   }
   return (await has())?.extversion ?? "unknown";
-}
-
-/** The model and dimension a sink table holds vectors of. */
-export interface SinkSettings {
-  /** The model id the table's vectors come from. */
-  readonly model: string;
-  /** The vectors' dimension. */
-  readonly dimension: number;
 }
 
 /**

@@ -1,32 +1,34 @@
 /**
- * L7: `embedkit index add|info|rm postgres://...?table=T` and `embedkit search postgres://...?table=T
- * QUERY`: the vector index commands on a pgvector table, through the Postgres sink (PgVectorSink,
- * `ingest()`), with the URL parsed as `embedkit job submit --sink postgres://...` parses it
- * (`table` query parameter, default `embeddings`). `info` and `rm` read the table's settings row
- * and never load a model.
+ * L7: `embedkit index add URL` and `embedkit search URL QUERY` on a database sink (see
+ * sink-target.ts: `postgres://...?table=T`, `chroma://host:port/COLLECTION`), through the sink and
+ * `ingest()`; `embedkit index info|rm postgres://...` on a pgvector table. A Postgres URL is
+ * parsed as `embedkit job submit --sink postgres://...` parses it (`table` query parameter,
+ * default `embeddings`). `info` and `rm` read the table's settings row and never load a model.
  *
- * The model defaults to the table's (read from `embedkit_sinks` without creating anything), else,
- * for a new table, DEFAULT_MODEL; a --model of another model than the table's is
- * `sink_settings_mismatch`. A table's chunking is not stored: each document's content hash covers
- * it, so an ingest with other chunking re-embeds and replaces every document.
+ * The model defaults to the sink's (read without creating anything), else, for a new table,
+ * DEFAULT_MODEL; a --model of another model than the sink's is `sink_settings_mismatch`. A sink's
+ * chunking is not stored: each document's content hash covers it, so an ingest with other
+ * chunking re-embeds and replaces every document.
  */
 import type { EmbedChunkingOptions } from "../embed/embed-chunks.js";
 import { TextEmbedding } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { IndexChunking } from "../index/index-settings.js";
-import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
+import type { SearchableSink } from "../sinks/document-sink.js";
 import { ingest } from "../sinks/ingest.js";
 import { MAX_TOP_K } from "../index/vector-index.js";
+import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { rerankDepth, rerankHits } from "../search/rerank-hits.js";
-import { PgVectorSink, type PgVectorHit } from "../sinks/postgres/pg-vector-sink.js";
-import type { MetadataFilter } from "../sinks/postgres/sink-values.js";
+import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
+import type { MetadataFilter } from "../sinks/sink-checks.js";
 import type { Quantization } from "../types.js";
 import { intFlag, storeFrom, type CliContext } from "./common.js";
 import { humanBytes } from "./human-bytes.js";
+import { sinkTarget, type CliSinkTarget } from "./sink-target.js";
 
-export { isPostgresUrl } from "../sinks/postgres/database-url.js";
+export { isSinkUrl } from "./sink-target.js";
 
 type ModelValues = Parameters<typeof storeFrom>[0] & {
   model?: string | undefined;
@@ -35,26 +37,20 @@ type ModelValues = Parameters<typeof storeFrom>[0] & {
 };
 
 /**
- * Opens the table's model and the sink on `url`, runs `f`, then closes the sink and disposes the
+ * Opens the sink's model and the sink on `url`, runs `f`, then closes the sink and disposes the
  * model (both on error too).
  */
-async function withTable(
-  url: string,
+async function withSink(
+  target: CliSinkTarget,
   values: ModelValues,
   ctx: CliContext,
-  f: (model: TextEmbedding, sink: PgVectorSink, target: ReturnType<typeof postgresSinkTarget>) => Promise<number>,
+  f: (model: TextEmbedding, sink: SearchableSink) => Promise<number>,
 ): Promise<number> {
-  const target = postgresSinkTarget(url);
   const model = await openModel(target, values, ctx);
   try {
-    const sink = await PgVectorSink.open({
-      url: target.url,
-      table: target.table,
-      model: model.modelId,
-      dimension: model.dim,
-    });
+    const sink = await target.open(model.modelId, model.dim);
     try {
-      return await f(model, sink, target);
+      return await f(model, sink);
     } finally {
       await sink.close();
     }
@@ -63,13 +59,9 @@ async function withTable(
   }
 }
 
-/** The table's model (or --model, or DEFAULT_MODEL for a new table), loaded; `display` names the target. */
-async function openModel(
-  target: { url: string; table: string },
-  values: ModelValues,
-  ctx: CliContext,
-): Promise<TextEmbedding> {
-  const model = values.model ?? (await PgVectorSink.tableSettings(target))?.model ?? DEFAULT_MODEL;
+/** The sink's model (or --model, or DEFAULT_MODEL for a new sink), loaded. */
+async function openModel(target: CliSinkTarget, values: ModelValues, ctx: CliContext): Promise<TextEmbedding> {
+  const model = values.model ?? (await target.storedModel()) ?? DEFAULT_MODEL;
   return TextEmbedding.create({
     model,
     quantization: (values.quantization ?? "fp32") as Quantization,
@@ -78,14 +70,16 @@ async function openModel(
   });
 }
 
-function refuse(flag: string, why: string): never {
-  throw new EmbedkitError(ERROR_CODES.INVALID_OPTION, `${flag} is not available with a postgres:// target: ${why}`, {
-    flag,
-  });
+function refuse(target: CliSinkTarget, flag: string, why: string): never {
+  throw new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `${flag} is not available with a ${target.scheme}:// target: ${why}`,
+    { flag },
+  );
 }
 
-/** `embedkit index add postgres://...`: records -> ingest() -> the pgvector table. */
-export async function indexAddPostgres(
+/** `embedkit index add URL`: records -> ingest() -> the sink's table or collection. */
+export async function indexAddSink(
   url: string,
   options: {
     readonly values: ModelValues & { progress?: boolean | undefined; sparse?: string | undefined };
@@ -97,9 +91,10 @@ export async function indexAddPostgres(
   },
   ctx: CliContext,
 ): Promise<number> {
-  if (options.values.progress) refuse("--progress", "ingest() reports its counts at the end only");
-  if (options.values.sparse !== undefined) refuse("--sparse", "the Postgres sink stores dense vectors only");
-  return withTable(url, options.values, ctx, async (model, sink, target) => {
+  const target = sinkTarget(url);
+  if (options.values.progress) refuse(target, "--progress", "ingest() reports its counts at the end only");
+  if (options.values.sparse !== undefined) refuse(target, "--sparse", `${target.sinkName} stores dense vectors only`);
+  return withSink(target, options.values, ctx, async (model, sink) => {
     const c = options.chunking;
     const chunk: EmbedChunkingOptions | undefined =
       c === undefined || c.strategy === "none"
@@ -129,11 +124,11 @@ export async function indexAddPostgres(
 }
 
 /**
- * `embedkit search postgres://... QUERY [--rerank]`: the query embedded with the table's model,
- * PgVectorSink.search; with `rerank`, the table's top `topN` (default max(top, 20)) go through
- * the folder search's rerank step (rerankHits), the cosine kept as `dense_score`.
+ * `embedkit search URL QUERY [--rerank]`: the query embedded with the sink's model, the sink's
+ * search; with `rerank`, the sink's top `topN` (default max(top, 20)) go through the folder
+ * search's rerank step (rerankHits), the cosine kept as `dense_score`.
  */
-export async function searchPostgres(
+export async function searchSink(
   url: string,
   query: string,
   options: {
@@ -157,12 +152,20 @@ export async function searchPostgres(
   },
   ctx: CliContext,
 ): Promise<number> {
+  const target = sinkTarget(url);
+  if (options.rerank !== undefined && target.scheme === "chroma") {
+    refuse(target, "--rerank", "rerank is tested on folder indexes and pgvector tables only");
+  }
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
-    if (options.values[flag] !== undefined) refuse(`--${flag}`, "a pgvector table is searched dense only");
+    if (options.values[flag] !== undefined) refuse(target, `--${flag}`, `${target.storeName} is searched dense only`);
   }
   for (const flag of ["exact", "nprobes", "ef", "refine-factor", "rescore", "rescore-with"] as const) {
     if (options.values[flag] !== undefined) {
-      refuse(`--${flag}`, "it tunes a folder index's LanceDB search; a pgvector table is searched by pgvector");
+      refuse(
+        target,
+        `--${flag}`,
+        `it tunes a folder index's LanceDB search; ${target.storeName} is searched by its own index`,
+      );
     }
   }
   if (query.trim() === "") {
@@ -171,7 +174,7 @@ export async function searchPostgres(
   const { topK, rerank } = options;
   // checked before any model loads
   const depth = rerank === undefined ? topK : rerankDepth(topK, rerank.topN, MAX_TOP_K);
-  return withTable(url, options.values, ctx, async (model, sink) => {
+  return withSink(target, options.values, ctx, async (model, sink) => {
     const reranker = await rerank?.open();
     try {
       const found = await sink.search(await model.queryEmbed(query), {
@@ -182,7 +185,7 @@ export async function searchPostgres(
         reranker === undefined
           ? found
           : await rerankHits(query, found, { model: reranker, topK, keepScoreAs: "denseScore" });
-      hits.forEach((h: PgVectorHit & { denseScore?: number }, i) => {
+      hits.forEach((h: (typeof found)[number] & { denseScore?: number }, i) => {
         ctx.stdout.write(
           options.values.json
             ? `${JSON.stringify({ rank: i + 1, id: h.docId, score: h.score, chunk: h.chunkIndex, start: h.start, end: h.end, text: h.text, metadata: h.metadata, ...(h.denseScore !== undefined ? { dense_score: h.denseScore } : {}) })}\n`
