@@ -91,7 +91,8 @@ export type { PgTableOptions } from "./sinks/postgres/pg-vector-sink.js";
 export type { PgTableInfo, PgHnswInfo } from "./sinks/postgres/table-info.js";
 export { ingest } from "./sinks/ingest.js";
 export type { IngestOptions, IngestResult, SinkRecord } from "./sinks/ingest.js";
-export { VectorIndex, MAX_TOP_K } from "./index/vector-index.js";
+export { VectorIndex } from "./index/vector-index.js";
+export { MAX_TOP_K } from "./index/vector-index-options.js";
 export type {
   VectorIndexOptions,
   AddOptions,
@@ -99,8 +100,8 @@ export type {
   DeleteResult,
   SearchOptions,
   IndexHit,
-  IndexInfo,
-} from "./index/vector-index.js";
+} from "./index/vector-index-options.js";
+export type { IndexInfo } from "./index/index-info.js";
 export type { IndexRecord } from "./index/index-record.js";
 export type { IndexSettings, IndexChunking, IndexChunkStrategy, IndexSparse } from "./index/index-settings.js";
 export { SEARCH_MODES, type SearchMode } from "./index/search-mode.js";

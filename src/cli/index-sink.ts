@@ -17,7 +17,7 @@ import type { IndexChunking } from "../index/index-settings.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
 import type { SearchableSink } from "../sinks/document-sink.js";
 import { ingest } from "../sinks/ingest.js";
-import { MAX_TOP_K } from "../index/vector-index.js";
+import { MAX_TOP_K } from "../index/vector-index-options.js";
 import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { rerankDepth, rerankHits } from "../search/rerank-hits.js";

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
-import { MAX_TOP_K, VectorIndex, type SearchOptions } from "../index/vector-index.js";
+import { VectorIndex } from "../index/vector-index.js";
+import { MAX_TOP_K, type SearchOptions } from "../index/vector-index-options.js";
 import { parseSearchPlan, type SearchMode } from "../index/search-mode.js";
 import { readSettings } from "../index/index-settings.js";
 import type { FusionMethod } from "../search/fuse.js";

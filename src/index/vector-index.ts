@@ -46,19 +46,6 @@ import {
   type VectorIndexOptions,
 } from "./vector-index-options.js";
 
-export {
-  DEFAULT_READ_CONSISTENCY_INTERVAL,
-  MAX_TOP_K,
-  type AddOptions,
-  type AddResult,
-  type DeleteResult,
-  type IndexHit,
-  type SearchOptions,
-  type VectorIndexOptions,
-} from "./vector-index-options.js";
-
-export type { IndexInfo } from "./index-info.js";
-
 /**
  * An embedded vector index in a folder (LanceDB files and `embedkit-index.json`): open it with
  * {@link VectorIndex.open}, then add, search, delete, info and close.

@@ -3,7 +3,7 @@
  * POST /search (TEI-style errors), the same request and answer. On a server started without
  * --index both answer `no_index` (404) saying how to serve one.
  */
-import type { IndexHit } from "../index/vector-index.js";
+import type { IndexHit } from "../index/vector-index-options.js";
 import { SERVER_ERROR_CODES, ServerError, type Dialect } from "./http-errors.js";
 import { defineRoute, type Route } from "./pipeline.js";
 import type { SearchService } from "./search-service.js";

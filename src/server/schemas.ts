@@ -7,7 +7,7 @@ import { z } from "zod";
 import { PRECISIONS } from "../embed/output-precision.js";
 import { ANN_SEARCH_MAX, MAX_INDEX_RESCORE, RESCORE_WITH } from "../index/ann-options.js";
 import { SEARCH_MODES } from "../index/search-mode.js";
-import { MAX_TOP_K } from "../index/vector-index.js";
+import { MAX_TOP_K } from "../index/vector-index-options.js";
 import { FUSION_METHODS } from "../search/fuse.js";
 
 const texts = z.union([z.string(), z.array(z.string())], { error: "must be a string or an array of strings" });
