@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Embedder } from "../types.js";
 import type { Run } from "../eval/metrics/retrieval-metrics.js";
-import type { RetrieveInput, Retriever } from "../eval/retrievers/retriever.js";
+import type { RankItem, RetrieveInput, Retriever, VectorRanker } from "../eval/retrievers/retriever.js";
 import { embedUnitVectors } from "../eval/retrievers/unit-vectors.js";
 import {
   DEFAULT_ANN_TYPE,
@@ -31,9 +31,8 @@ import {
   type IndexPrecision,
   type RescoreWith,
 } from "./ann-options.js";
-import { searchChunks, type ChunkSearch } from "./chunk-search.js";
+import { searchChunks, type ChunkSearch, type ScoredChunk } from "./chunk-search.js";
 import { annInfo, optimizeIndex } from "./optimize-index.js";
-import type { ChunkRow } from "./store/chunk-store.js";
 import { openLanceStore } from "./store/lance-store.js";
 
 /** How {@link IndexRetriever} searches. */
@@ -66,7 +65,7 @@ export function indexLabel(o: IndexRetrieverOptions): string {
 const WRITE_BATCH = 2000;
 
 /** A dense model's retrieval run through the vector index (see the module comment). */
-export class IndexRetriever implements Retriever {
+export class IndexRetriever implements Retriever, VectorRanker {
   /** Tells the evaluator this model retrieves by itself. */
   readonly kind = "retriever";
   /** `<model>+<indexLabel>`. */
@@ -96,27 +95,40 @@ export class IndexRetriever implements Retriever {
   /** Builds the index over the task's corpus in a temporary folder and searches each query. */
   async retrieve(input: RetrieveInput): Promise<Run> {
     const { queries, docs } = await embedUnitVectors(input);
-    const dim = docs[0]?.length ?? 0;
+    const corpus = docs.map((vector, i) => ({ docId: input.documents[i]!.id, chunkIndex: 0, vector }));
+    const orders = await this.rankVectors(queries, corpus, input.topK);
+    return new Map(
+      input.queries.map((q, i) => [
+        q.id,
+        new Map(orders[i]!.map((position, rank) => [corpus[position]!.docId, input.topK - rank])),
+      ]),
+    );
+  }
+
+  /**
+   * Writes `items` to a chunk store in a temporary folder (a record per docId, its chunks by
+   * chunkIndex), builds the ANN index when asked, and returns each query's best `limit` positions.
+   */
+  async rankVectors(queries: readonly Float32Array[], items: readonly RankItem[], limit: number): Promise<number[][]> {
+    const dim = items[0]?.vector.length ?? 0;
     const binary = (this.options.precision ?? "float32") === "binary";
     const dir = await mkdtemp(join(tmpdir(), "embedkit-eval-index-"));
     try {
       const store = await openLanceStore(dir, { dim, binary });
       try {
-        const rows: ChunkRow[] = input.documents.map((d, i) => ({
-          docId: d.id,
-          chunkIndex: 0,
-          text: "",
-          start: 0,
-          end: 0,
-          hash: "",
-          metadata: {},
-          vector: docs[i]!,
-        }));
-        for (let i = 0; i < rows.length; i += WRITE_BATCH) {
-          const part = rows.slice(i, i + WRITE_BATCH);
+        for (const part of recordBatches(items, WRITE_BATCH)) {
           await store.replaceDocs(
-            part.map((r) => r.docId),
-            part,
+            [...new Set(part.map((item) => item.docId))],
+            part.map((item) => ({
+              docId: item.docId,
+              chunkIndex: item.chunkIndex,
+              text: "",
+              start: 0,
+              end: 0,
+              hash: "",
+              metadata: {},
+              vector: item.vector,
+            })),
           );
         }
         if (this.options.mode === "ann") {
@@ -132,22 +144,21 @@ export class IndexRetriever implements Retriever {
           rescore: this.options.rescore ?? DEFAULT_INDEX_RESCORE,
           rescoreWith: this.options.rescoreWith ?? "float32",
         };
-        const headK = Math.min(this.options.rescoreTopK ?? 10, input.topK);
-        const run = new Map<string, Map<string, number>>();
-        for (const [i, q] of input.queries.entries()) {
-          const vector = queries[i]!;
-          let order: string[];
+        const positions = new Map(items.map((item, i) => [positionKey(item), i]));
+        const toPositions = (hits: readonly ScoredChunk[]) => hits.map((h) => positions.get(positionKey(h)) as number);
+        const headK = Math.min(this.options.rescoreTopK ?? 10, limit);
+        const orders: number[][] = [];
+        for (const vector of queries) {
           if (binary && base.rescore !== false) {
-            const head = await searchChunks(store, vector, { ...base, limit: headK });
-            const tail = await searchChunks(store, vector, { ...base, rescore: false, limit: input.topK });
-            const seen = new Set(head.map((h) => h.docId));
-            order = [...head.map((h) => h.docId), ...tail.map((h) => h.docId).filter((id) => !seen.has(id))];
+            const head = toPositions(await searchChunks(store, vector, { ...base, limit: headK }));
+            const tail = toPositions(await searchChunks(store, vector, { ...base, rescore: false, limit }));
+            const seen = new Set(head);
+            orders.push([...head, ...tail.filter((p) => !seen.has(p))].slice(0, limit));
           } else {
-            order = (await searchChunks(store, vector, { ...base, limit: input.topK })).map((h) => h.docId);
+            orders.push(toPositions(await searchChunks(store, vector, { ...base, limit })).slice(0, limit));
           }
-          run.set(q.id, new Map(order.slice(0, input.topK).map((id, rank) => [id, input.topK - rank])));
         }
-        return run;
+        return orders;
       } finally {
         store.close();
       }
@@ -155,4 +166,27 @@ export class IndexRetriever implements Retriever {
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+function positionKey(item: { readonly docId: string; readonly chunkIndex: number }): string {
+  return `${item.chunkIndex}\u0000${item.docId}`;
+}
+
+/** `items` grouped by record, in batches of about `size` items (a write replaces whole records). */
+function* recordBatches(items: readonly RankItem[], size: number): Generator<RankItem[]> {
+  const records = new Map<string, RankItem[]>();
+  for (const item of items) {
+    const chunks = records.get(item.docId);
+    if (chunks) chunks.push(item);
+    else records.set(item.docId, [item]);
+  }
+  let batch: RankItem[] = [];
+  for (const chunks of records.values()) {
+    batch.push(...chunks);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -17,7 +17,7 @@ import { embedUnitVectors } from "./unit-vectors.js";
 import { calibrationRanges, quantizeEmbeddings, type Precision } from "../../pooling/quantize.js";
 import { quantizedSearch, DEFAULT_RESCORE_MULTIPLIER, type QuantizedCorpus } from "../../search/quantized-search.js";
 import type { Run } from "../metrics/retrieval-metrics.js";
-import type { RetrieveInput, Retriever } from "./retriever.js";
+import type { RankItem, RetrieveInput, Retriever, VectorRanker } from "./retriever.js";
 
 export interface QuantizedRetrieverOptions {
   readonly precision: Precision;
@@ -34,7 +34,7 @@ export function precisionLabel(o: QuantizedRetrieverOptions): string {
   return o.rescore ? `${o.precision}-rescore${o.rescoreMultiplier ?? DEFAULT_RESCORE_MULTIPLIER}` : o.precision;
 }
 
-export class QuantizedRetriever implements Retriever {
+export class QuantizedRetriever implements Retriever, VectorRanker {
   readonly kind = "retriever";
   readonly modelId: string;
   readonly embedder: Embedder;
@@ -50,8 +50,21 @@ export class QuantizedRetriever implements Retriever {
   }
 
   async retrieve(input: RetrieveInput): Promise<Run> {
+    const { queries, docs } = await embedUnitVectors(input);
+    const corpus = docs.map((vector, i) => ({ docId: input.documents[i]!.id, chunkIndex: 0, vector }));
+    const orders = await this.rankVectors(queries, corpus, input.topK);
+    return new Map(
+      input.queries.map((q, i) => [
+        q.id,
+        new Map(orders[i]!.map((position, rank) => [corpus[position]!.docId, input.topK - rank])),
+      ]),
+    );
+  }
+
+  /** Each query's best `limit` corpus positions: the head rescored when asked, the rest in first-pass order. */
+  async rankVectors(queries: readonly Float32Array[], items: readonly RankItem[], limit: number): Promise<number[][]> {
     const { precision } = this.options;
-    const { queries: queryVectors, docs: docVectors } = await embedUnitVectors(input);
+    const docVectors = items.map((item) => item.vector);
     const dim = docVectors[0]?.length ?? 0;
     const ranges = precision === "int8" || precision === "uint8" ? calibrationRanges(docVectors) : undefined;
     const corpus: QuantizedCorpus = {
@@ -62,17 +75,13 @@ export class QuantizedRetriever implements Retriever {
     };
     const multiplier = this.options.rescoreMultiplier ?? DEFAULT_RESCORE_MULTIPLIER;
     const headK = this.options.rescoreTopK ?? 10;
-    return new Map(
-      input.queries.map((q, i) => {
-        const query = queryVectors[i]!;
-        const first = quantizedSearch({ query, corpus, topK: input.topK, rescore: false });
-        const head = this.options.rescore
-          ? quantizedSearch({ query, corpus, topK: headK, rescore: true, rescoreMultiplier: multiplier })
-          : [];
-        const seen = new Set(head.map((h) => h.id));
-        const order = [...head, ...first.filter((h) => !seen.has(h.id))].slice(0, input.topK);
-        return [q.id, new Map(order.map((h, rank) => [input.documents[h.id as number]!.id, input.topK - rank]))];
-      }),
-    );
+    return queries.map((query) => {
+      const first = quantizedSearch({ query, corpus, topK: limit, rescore: false });
+      const head = this.options.rescore
+        ? quantizedSearch({ query, corpus, topK: headK, rescore: true, rescoreMultiplier: multiplier })
+        : [];
+      const seen = new Set(head.map((h) => h.id));
+      return [...head, ...first.filter((h) => !seen.has(h.id))].slice(0, limit).map((h) => h.id as number);
+    });
   }
 }

@@ -28,3 +28,24 @@ export interface Retriever {
 export function isRetriever(model: unknown): model is Retriever {
   return typeof model === "object" && model !== null && (model as { kind?: unknown }).kind === "retriever";
 }
+
+/** One stored vector a {@link VectorRanker} searches: the record it belongs to and its chunk number. */
+export interface RankItem {
+  readonly docId: string;
+  readonly chunkIndex: number;
+  /** Unit length. */
+  readonly vector: Float32Array;
+}
+
+/**
+ * A retriever that searches stored vectors its own way (at a compact precision, through a vector
+ * index) and can rank any given vectors so: its retrieve() is embedding plus rankVectors.
+ */
+export interface VectorRanker {
+  /** Per query (unit length), the positions in `corpus` of its best `limit` items, best first. */
+  rankVectors(queries: readonly Float32Array[], corpus: readonly RankItem[], limit: number): Promise<number[][]>;
+}
+
+export function isVectorRanker(model: unknown): model is VectorRanker {
+  return typeof (model as Partial<VectorRanker> | undefined)?.rankVectors === "function";
+}
