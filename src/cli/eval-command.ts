@@ -41,7 +41,7 @@ Options:
       --fusion rrf|weighted how --hybrid fuses (default rrf, k 60; weighted: min-max, equal weights)
       --rerank MODEL        rerank the retrieved hits with this cross-encoder (retrieval tasks only)
       --rerank-top N        hits per query the cross-encoder rescores (default 100, at most 1000)
-      --precision P         retrieval tasks: search the corpus at float32 | int8 | uint8 | binary | ubinary
+      --precision P         retrieval and chunked tasks: search the corpus at float32 | int8 | uint8 | binary | ubinary
                             (int8/uint8 ranges from the corpus; binary by Hamming distance); results
                             under <model>+<P> (with --rescore: <model>+<P>-rescore<N>); repeatable:
                             a precision sweep (--rescore then applies to the quantized ones)

@@ -21,8 +21,8 @@ export const EVAL_INDEX_OPTIONS = {
 } as const;
 
 /** The help lines of the index flags. */
-export const EVAL_INDEX_HELP = `      --index exact|ann     retrieval tasks: search through the vector index (a LanceDB store in a temporary
-                            folder, VectorIndex's search path): exact (flat scan) or ann (ANN index built
+export const EVAL_INDEX_HELP = `      --index exact|ann     retrieval and chunked tasks: search through the vector index (a LanceDB store
+                            in a temporary folder, VectorIndex's search path): exact (flat scan) or ann (ANN index built
                             first); results under <model>+index-<mode>[-<ann type>]; with --index,
                             --precision float32|binary is the index's and --rescore N its multiplier
       --ann-type T          ivf_hnsw_sq (default) | ivf_pq | ivf_flat

@@ -8,6 +8,7 @@ import type { EmbedChunksOptions } from "../embed/embed-chunks.js";
 import type { Embedder } from "../types.js";
 import { runChunkedRetrieval } from "./evaluators/run-chunked-retrieval.js";
 import { embedTexts, type EmbeddingCache } from "./cache.js";
+import { ChunkShard } from "./chunk-cache.js";
 import type { EvalContext, EvalStage, ScoreEntry } from "./evaluators/eval-context.js";
 import { evaluateClassification } from "./evaluators/evaluate-classification.js";
 import { evaluateClustering } from "./evaluators/evaluate-clustering.js";
@@ -18,7 +19,7 @@ import { evaluateSts } from "./evaluators/evaluate-sts.js";
 import { embedkitVersion } from "./package-version.js";
 import type { TaskResult } from "./result.js";
 import type { EvalTask } from "./tasks/task-types.js";
-import { isRetriever, type Retriever } from "./retrievers/retriever.js";
+import { isRetriever, isVectorRanker, type Retriever } from "./retrievers/retriever.js";
 import { isPairScorer, type PairScorer } from "./retrievers/pair-scorer.js";
 import { evaluateStsPairs } from "./evaluators/evaluate-sts-pairs.js";
 
@@ -92,10 +93,12 @@ export async function evaluate(
     );
   }
   const retriever = isRetriever(model) ? model : undefined;
-  if (retriever && task.type !== "retrieval") {
+  // A retriever that ranks given vectors (a compact precision, an index) also ranks chunks.
+  const ranksChunks = retriever !== undefined && isVectorRanker(retriever) && task.type === "chunked-retrieval";
+  if (retriever && task.type !== "retrieval" && !ranksChunks) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_TASK,
-      `${model.modelId} ranks documents but makes no dense vectors, so it runs retrieval tasks only; ${task.name} is a ${task.type} task`,
+      `${model.modelId} ranks documents but makes no dense vectors, so it runs retrieval ${isVectorRanker(retriever) ? "and chunked-retrieval " : ""}tasks only; ${task.name} is a ${task.type} task`,
       { field: "tasks", task: task.name, type: task.type, model: model.modelId },
     );
   }
@@ -108,6 +111,17 @@ export async function evaluate(
     seed: options.seed ?? 42,
     progress,
     ...(retriever ? { retriever } : {}),
+    ...(options.cache && embedder
+      ? {
+          openChunkCache: () =>
+            ChunkShard.open((options.cache as EmbeddingCache).dir, {
+              modelId: embedder.modelId,
+              quantization: quantization ?? "default",
+              variant: options.variant ?? "",
+              chunking: options.chunking ?? null,
+            }),
+        }
+      : {}),
     embed: (texts, promptName) => {
       if (!embedder) {
         throw new EmbedkitError(ERROR_CODES.INVALID_TASK, `${model.modelId} makes no dense vectors`, {

@@ -3,6 +3,7 @@
  * evaluation (through the cache, when there is one), a progress reporter and the seed.
  */
 import type { PromptName } from "../../types.js";
+import type { ChunkShard } from "../chunk-cache.js";
 import type { Retriever } from "../retrievers/retriever.js";
 
 /** Stages a task goes through, reported with progress. */
@@ -15,6 +16,8 @@ export interface EvalContext {
   readonly seed: number;
   /** Set when the model retrieves by itself (BM25, hybrid): retrieval tasks ask it for the run. */
   readonly retriever?: Retriever;
+  /** With a cache: the chunked documents of this model and chunking configuration. */
+  readonly openChunkCache?: () => Promise<ChunkShard>;
 }
 
 /** One entry of an MTEB result's scores list: metric name -> value, plus main_score. */

@@ -14,6 +14,8 @@
  */
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
 import { evaluateRun, type Qrels, type Run } from "../metrics/retrieval-metrics.js";
+import { l2NormalizeInPlace } from "../../pooling/normalize.js";
+import type { VectorRanker } from "../retrievers/retriever.js";
 import { exactSearch } from "../search/exact-search.js";
 import type { ChunkedRetrievalTask } from "../tasks/chunked-retrieval-task.js";
 import type { ScoreEntry } from "./eval-context.js";
@@ -84,11 +86,14 @@ function prefixed(
   return out;
 }
 
-export function scoreChunkedRun(
-  task: ChunkedRetrievalTask,
-  run: ChunkedRun,
-  kValues: readonly number[] = CHUNKED_K_VALUES,
-): ScoreEntry {
+/** A chunked run's chunks in task order, one entry per chunk. */
+interface FlatChunk {
+  readonly doc: string;
+  readonly index: number;
+  readonly vector: ArrayLike<number>;
+}
+
+function flattenChunks(task: ChunkedRetrievalTask, run: ChunkedRun): FlatChunk[] {
   if (run.queryVectors.length !== task.queries.length) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
@@ -96,7 +101,7 @@ export function scoreChunkedRun(
       { field: "queryVectors", expected: task.queries.length, got: run.queryVectors.length },
     );
   }
-  const flat: { doc: string; index: number; vector: ArrayLike<number> }[] = [];
+  const flat: FlatChunk[] = [];
   for (const d of task.documents) {
     const cs = run.chunks.get(d.id);
     if (!cs || cs.length === 0) {
@@ -111,25 +116,36 @@ export function scoreChunkedRun(
     }
     cs.forEach((c, index) => flat.push({ doc: d.id, index, vector: c.vector }));
   }
+  return flat;
+}
+
+/** Per query: chunk positions (in `flat`) with scores, best first. */
+type Rankings = readonly { readonly ids: ArrayLike<number>; readonly scores: ArrayLike<number> }[];
+
+function scoreRankings(
+  task: ChunkedRetrievalTask,
+  run: ChunkedRun,
+  flat: readonly FlatChunk[],
+  chunkHits: Rankings,
+  documentHits: Rankings,
+  kValues: readonly number[],
+): ScoreEntry {
   const qrels = chunkedQrels(task, run.chunks);
-  // Every chunk is ranked, so each document's best chunk is known for the document level.
-  const hits = exactSearch(
-    run.queryVectors,
-    flat.map((f) => f.vector),
-    flat.length,
-  );
   const topK = kValues.at(-1) as number;
   const chunkRun = new Map<string, Map<string, number>>();
   const docRun = new Map<string, Map<string, number>>();
   task.queries.forEach((q, qi) => {
-    const h = hits[qi]!;
     const c = new Map<string, number>();
+    const ch = chunkHits[qi]!;
+    for (let j = 0; j < Math.min(topK, ch.ids.length); j++) {
+      const f = flat[ch.ids[j]!]!;
+      c.set(chunkId(f.doc, f.index), ch.scores[j]!);
+    }
     const d = new Map<string, number>();
-    for (let j = 0; j < h.ids.length; j++) {
-      const f = flat[h.ids[j]!]!;
-      const score = h.scores[j]!;
-      if (j < topK) c.set(chunkId(f.doc, f.index), score);
-      if (!d.has(f.doc)) d.set(f.doc, score); // hits are best first: the first is the best chunk
+    const dh = documentHits[qi]!;
+    for (let j = 0; j < dh.ids.length; j++) {
+      const f = flat[dh.ids[j]!]!;
+      if (!d.has(f.doc)) d.set(f.doc, dh.scores[j]!); // hits are best first: the first is the best chunk
     }
     chunkRun.set(q.id, c);
     docRun.set(q.id, d);
@@ -143,4 +159,45 @@ export function scoreChunkedRun(
     chunks: flat.length,
     main_score: chunkScores.ndcg[10] ?? chunkScores.ndcg[kValues.at(-1) as number] ?? 0,
   };
+}
+
+/** Scores a chunked run by exact cosine search over every chunk. */
+export function scoreChunkedRun(
+  task: ChunkedRetrievalTask,
+  run: ChunkedRun,
+  kValues: readonly number[] = CHUNKED_K_VALUES,
+): ScoreEntry {
+  const flat = flattenChunks(task, run);
+  // Every chunk is ranked, so each document's best chunk is known for the document level.
+  const hits = exactSearch(
+    run.queryVectors,
+    flat.map((f) => f.vector),
+    flat.length,
+  );
+  return scoreRankings(task, run, flat, hits, hits, kValues);
+}
+
+/**
+ * Scores a chunked run searched by `ranker` (a compact precision, a vector index) instead of
+ * exact search, as a user's search would run: the chunk level from a search for the best
+ * max(kValues) chunks, the document level from a search ranking every chunk (a document's score
+ * is its best chunk's; a document none of whose chunks comes back is not retrieved). Vectors are
+ * L2-normalized first (copies), so a float32 exact ranker gives scoreChunkedRun's scores.
+ */
+export async function rankChunkedRun(
+  task: ChunkedRetrievalTask,
+  run: ChunkedRun,
+  ranker: VectorRanker,
+  kValues: readonly number[] = CHUNKED_K_VALUES,
+): Promise<ScoreEntry> {
+  const flat = flattenChunks(task, run);
+  const unit = (v: ArrayLike<number>) => l2NormalizeInPlace(Float32Array.from(v));
+  const queries = run.queryVectors.map(unit);
+  const corpus = flat.map((f) => ({ docId: f.doc, chunkIndex: f.index, vector: unit(f.vector) }));
+  const ranked = (orders: number[][]): Rankings =>
+    orders.map((ids) => ({ ids, scores: ids.map((_, rank) => ids.length - rank) }));
+  const topK = kValues.at(-1) as number;
+  const chunkHits = ranked(await ranker.rankVectors(queries, corpus, Math.min(topK, corpus.length)));
+  const documentHits = ranked(await ranker.rankVectors(queries, corpus, corpus.length));
+  return scoreRankings(task, run, flat, chunkHits, documentHits, kValues);
 }

@@ -1,14 +1,17 @@
 /**
  * L4: runs a chunked-retrieval task on a model that can chunk: the queries embedded with the
  * query prompt (through the eval cache), the documents chunked and embedded by the model's
- * embedChunks (naive or late, as asked), then scoreChunkedRun.
+ * embedChunks (naive or late, as asked; through the chunk cache, eval/chunk-cache.ts), then scoreChunkedRun (exact search); or, when the model
+ * under evaluation is a retriever that ranks vectors its own way (a compact precision, a vector
+ * index: see retrievers/retriever.ts), rankChunkedRun with it.
  */
 import type { EmbedChunksOptions } from "../../embed/embed-chunks.js";
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
 import type { Embedder } from "../../types.js";
 import type { ChunkedRetrievalTask } from "../tasks/chunked-retrieval-task.js";
 import type { EvalContext, ScoreEntry } from "./eval-context.js";
-import { scoreChunkedRun, type EmbeddedChunk } from "./evaluate-chunked-retrieval.js";
+import { isVectorRanker } from "../retrievers/retriever.js";
+import { rankChunkedRun, scoreChunkedRun, type EmbeddedChunk } from "./evaluate-chunked-retrieval.js";
 
 /** An embedder that can also chunk and embed whole documents (TextEmbedding is one). */
 export interface ChunkEmbedder extends Embedder {
@@ -42,11 +45,25 @@ export async function runChunkedRetrieval(
     "query",
   );
   const chunks = new Map<string, readonly EmbeddedChunk[]>();
-  let done = 0;
-  for await (const d of model.embedChunks(task.documents, chunking)) {
+  // Documents this configuration chunked before come from the cache; the rest are embedded.
+  const cache = await ctx.openChunkCache?.();
+  const missing = new Map<string, string>();
+  for (const d of task.documents) {
+    const cached = cache?.get(d.text);
+    if (cached) chunks.set(d.id, cached);
+    else missing.set(d.id, d.text);
+  }
+  let done = chunks.size;
+  ctx.progress("embed", done, task.documents.length);
+  const todo = task.documents.filter((d) => missing.has(d.id));
+  for await (const d of todo.length > 0 ? model.embedChunks(todo, chunking) : []) {
     chunks.set(String(d.id), d.chunks);
+    await cache?.put(missing.get(String(d.id)) as string, d.chunks);
     ctx.progress("embed", ++done, task.documents.length);
   }
   ctx.progress("search", 0, 1);
-  return scoreChunkedRun(task, { queryVectors, chunks });
+  const ranker = ctx.retriever && isVectorRanker(ctx.retriever) ? ctx.retriever : undefined;
+  return ranker
+    ? rankChunkedRun(task, { queryVectors, chunks }, ranker)
+    : scoreChunkedRun(task, { queryVectors, chunks });
 }
