@@ -32,6 +32,8 @@ export interface OpsDeps {
     readonly records: number;
     readonly chunks: number;
     readonly chunking: string;
+    readonly sparse: string;
+    readonly precision: string;
     readonly rerankModel: string | null;
   }>;
 }

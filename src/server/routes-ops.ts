@@ -43,6 +43,8 @@ export function opsRoutes(deps: OpsDeps): Route[] {
                     records: index.records,
                     chunks: index.chunks,
                     chunking: index.chunking,
+                    sparse: index.sparse,
+                    precision: index.precision,
                     rerank_model: index.rerankModel,
                   },
                 }

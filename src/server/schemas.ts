@@ -165,6 +165,8 @@ export const infoResponse = z
         records: z.number().int(),
         chunks: z.number().int(),
         chunking: z.string(),
+        sparse: z.string().describe('The sparse vectors stored for hybrid search: "none", "bm25" or a SPLADE model.'),
+        precision: z.enum(["float32", "binary"]).describe("What dense searches go by."),
         rerank_model: z.string().nullable(),
       })
       .optional()

@@ -89,6 +89,8 @@ export class SearchService {
     records: number;
     chunks: number;
     chunking: string;
+    sparse: string;
+    precision: string;
     rerankModel: string | null;
   }> {
     const info = await this.target.index.info();
@@ -106,6 +108,8 @@ export class SearchService {
       records: info.records,
       chunks: info.chunks,
       chunking,
+      sparse: info.sparse,
+      precision: info.precision,
       rerankModel: this.target.reranker?.modelId ?? null,
     };
   }

@@ -162,6 +162,8 @@ describe("search routes over a vector index", { timeout: 120_000 }, () => {
       records: DOCS.length,
       chunks: DOCS.length,
       chunking: "none",
+      sparse: "none",
+      precision: "float32",
       rerank_model: ce.modelId,
     });
     assert.equal(
@@ -308,10 +310,10 @@ describe("search routes over a vector index", { timeout: 120_000 }, () => {
 });
 
 describe("search route with a prompted model", { timeout: 60_000 }, () => {
-  test("E5's query prompt: the route's results equal VectorIndex.search (a query embedded without it would not)", async () => {
+  test("E5's query prompt: the route's results equal VectorIndex.search (a query embedded without it would not); /info names the sparse side", async () => {
     const root = await mkdtemp(join(tmpdir(), "embedkit-serve-search-e5-"));
     const e5 = await openTestModel(TEST_MODELS.e5Small, { quantization: "int8" });
-    const index = await VectorIndex.open(join(root, "kb"), { engine: e5 });
+    const index = await VectorIndex.open(join(root, "kb"), { engine: e5, sparse: "bm25" });
     const server = await startTestServer(e5, {}, false, { search: { index } });
     try {
       await index.add(DOCS);
@@ -324,6 +326,9 @@ describe("search route with a prompted model", { timeout: 60_000 }, () => {
       const [bare] = await e5.embedAll([query]);
       const unprompted = bare!.reduce((a, x, i) => a + x * row!.vector[i]!, 0);
       assert.ok(Math.abs(unprompted - want[0]!.score) > 1e-3, "without the prompt the score would differ");
+      const info = (await call(server.url, "/info")).body as { index: Record<string, unknown> };
+      assert.equal(info.index["sparse"], "bm25");
+      assert.equal(info.index["precision"], "float32");
     } finally {
       await server.close();
       await index.close();

@@ -51,6 +51,8 @@ describe("embedkit serve --index", { timeout: 120_000 }, () => {
         records: 4,
         chunks: 4,
         chunking: "none",
+        sparse: "none",
+        precision: "float32",
         rerank_model: TEST_CROSS_ENCODER,
       });
       const query = "when should I rotate the keys?";
