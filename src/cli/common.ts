@@ -89,6 +89,7 @@ export const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   candidates: "--candidates",
   nprobes: "--nprobes",
   ef: "--ef",
+  efSearch: "--ef",
   refineFactor: "--refine-factor",
   rescore: "--rescore",
   rescoreWith: "--rescore-with",

@@ -159,8 +159,10 @@ export async function searchSink(
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
     if (options.values[flag] !== undefined) refuse(target, `--${flag}`, `${target.storeName} is searched dense only`);
   }
+  // --ef is pgvector's hnsw.ef_search for this query; Chroma has no per-query knob.
+  const perQueryEf = target.scheme === "postgres";
   for (const flag of ["exact", "nprobes", "ef", "refine-factor", "rescore", "rescore-with"] as const) {
-    if (options.values[flag] !== undefined) {
+    if (options.values[flag] !== undefined && !(flag === "ef" && perQueryEf)) {
       refuse(
         target,
         `--${flag}`,
@@ -172,6 +174,7 @@ export async function searchSink(
     throw new EmbedkitError(ERROR_CODES.INVALID_INPUT, "QUERY must be a non-empty string", { field: "query" });
   }
   const { topK, rerank } = options;
+  const ef = options.values.ef !== undefined ? intFlag("--ef", options.values.ef) : undefined;
   // checked before any model loads
   const depth = rerank === undefined ? topK : rerankDepth(topK, rerank.topN, MAX_TOP_K);
   return withSink(target, options.values, ctx, async (model, sink) => {
@@ -180,6 +183,7 @@ export async function searchSink(
       const found = await sink.search(await model.queryEmbed(query), {
         topK: depth,
         ...(options.filter !== undefined ? { filter: options.filter as MetadataFilter } : {}),
+        ...(ef !== undefined ? { efSearch: ef } : {}),
       });
       const hits =
         reranker === undefined

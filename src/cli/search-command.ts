@@ -40,7 +40,8 @@ With a chroma:// URL, the same on that Chroma collection (ChromaSink.search), wi
       --rerank-top N       chunks retrieved for reranking
       --exact              scan every chunk (exact cosine) even when the index has an ANN index or is binary
       --nprobes N          ANN: IVF partitions probed (default: all for ivf_hnsw_sq, 10% (at least 20) otherwise)
-      --ef N               ANN ivf_hnsw_sq: graph candidates (default max(100, 10 x top); at least top x refine factor)
+      --ef N               ANN ivf_hnsw_sq: graph candidates (default max(100, 10 x top); at least top x refine factor);
+                           postgres://: pgvector's hnsw.ef_search for the query (1..1000)
       --refine-factor N    ANN: re-rank N x top candidates by their float32 distance (default 4; none for ivf_flat)
       --rescore N|none     binary index: rescore N x top Hamming candidates (default 4); none: Hamming order
       --rescore-with W     binary index: float32 (default: the stored vectors) or bits (as quantizedSearch)

@@ -90,7 +90,15 @@ export interface SearchableSink extends DocumentSink {
   /** The `topK` rows nearest to `vector` by cosine similarity, best first, with metadata equality. */
   search(
     vector: Float32Array,
-    options?: { readonly topK?: number; readonly filter?: MetadataFilter },
+    options?: {
+      readonly topK?: number;
+      readonly filter?: MetadataFilter;
+      /**
+       * The HNSW candidate list of this query, where the store sets one per query (pgvector's
+       * `hnsw.ef_search`); a store that cannot (Chroma sets it per collection) throws invalid_option.
+       */
+      readonly efSearch?: number;
+    },
   ): Promise<SinkHit[]>;
   /** Releases the connection. */
   close(): Promise<void>;

@@ -287,6 +287,7 @@ describe(`ChromaSink on a real Chroma ${CHROMA_VERSION} server`, { timeout: 120_
     await rejects(sink.search(Float32Array.from(v, (x, i) => (i === 5 ? NaN : x))), "invalid_input", "vector[5]");
     await rejects(sink.search(v, { topK: 0 }), "invalid_option", "topK");
     await rejects(sink.search(v, { topK: 10_001 }), "invalid_option", "topK");
+    await rejects(sink.search(v, { efSearch: 64 }), "invalid_option", "efSearch"); // a collection setting in Chroma
     await rejects(sink.search(v, { filter: { lang: null } }), "invalid_option", "filter.lang");
     await rejects(sink.search(v, { filter: { lang: { $ne: "en" } } as never }), "invalid_option", "filter.lang");
     await rejects(sink.search(v, { filter: { "embedkit:hash": "x" } }), "invalid_option", "filter.embedkit:hash");

@@ -253,10 +253,19 @@ describe("embedkit index info|rm and search --rerank on postgres://", { timeout:
     r = await run(["search", url("kb"), "x", "--rerank", "--rerank-top", "many", ...Q]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--rerank-top must be an integer, got "many"/);
+    // --ef is pgvector's hnsw.ef_search for the query: the same hits as without it here (a small
+    // table), and an out-of-range value is a typed error naming the flag.
+    const plain = await run(["search", url("kb"), "backups", "--json", "--top", "3", ...Q]);
+    assert.equal(plain.code, 0, plain.stderr);
+    r = await run(["search", url("kb"), "backups", "--json", "--top", "3", "--ef", "64", ...Q]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, plain.stdout);
+    r = await run(["search", url("kb"), "backups", "--ef", "1001", ...Q]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\[invalid_option\]: efSearch must be .*1000.*1001.*--ef/);
     for (const flags of [
       ["--exact"],
       ["--nprobes", "5"],
-      ["--ef", "50"],
       ["--refine-factor", "2"],
       ["--rescore", "4"],
       ["--rescore-with", "bits"],

@@ -53,6 +53,8 @@ export interface ChromaSearchOptions {
   readonly topK?: number;
   /** Metadata equality: every key must equal (a Chroma `where` of `$eq`s joined by `$and`). */
   readonly filter?: MetadataFilter;
+  /** Not per query in Chroma (its HNSW `search_ef` is a collection setting): giving it is an invalid_option. */
+  readonly efSearch?: number;
 }
 
 /** Where to find a collection, for {@link ChromaSink.collectionSettings}. */
@@ -256,6 +258,13 @@ export class ChromaSink implements DocumentSink {
   async search(vector: Float32Array, options: ChromaSearchOptions = {}): Promise<SinkHit[]> {
     const query = Array.from(checkVector(vector, this.dimension, "vector"));
     const topK = positiveInt("topK", options.topK ?? 10, 10_000);
+    if (options.efSearch !== undefined) {
+      throw invalidOption(
+        "efSearch",
+        "unset: Chroma sets HNSW search_ef per collection, not per query",
+        options.efSearch,
+      );
+    }
     const where = whereOf(options.filter);
     const r = await this.http.request({
       method: "POST",
