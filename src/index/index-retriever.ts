@@ -20,7 +20,7 @@ import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Embedder } from "../types.js";
 import type { Run } from "../eval/metrics/retrieval-metrics.js";
 import type { RankItem, RetrieveInput, Retriever, VectorRanker } from "../eval/retrievers/retriever.js";
-import { embedUnitVectors } from "../eval/retrievers/unit-vectors.js";
+import { rankedRun } from "../eval/retrievers/unit-vectors.js";
 import {
   DEFAULT_ANN_TYPE,
   DEFAULT_INDEX_RESCORE,
@@ -94,15 +94,7 @@ export class IndexRetriever implements Retriever, VectorRanker {
 
   /** Builds the index over the task's corpus in a temporary folder and searches each query. */
   async retrieve(input: RetrieveInput): Promise<Run> {
-    const { queries, docs } = await embedUnitVectors(input);
-    const corpus = docs.map((vector, i) => ({ docId: input.documents[i]!.id, chunkIndex: 0, vector }));
-    const orders = await this.rankVectors(queries, corpus, input.topK);
-    return new Map(
-      input.queries.map((q, i) => [
-        q.id,
-        new Map(orders[i]!.map((position, rank) => [corpus[position]!.docId, input.topK - rank])),
-      ]),
-    );
+    return rankedRun(this, input);
   }
 
   /**

@@ -13,7 +13,7 @@
  * so the metrics see exactly this order.
  */
 import type { Embedder } from "../../types.js";
-import { embedUnitVectors } from "./unit-vectors.js";
+import { rankedRun } from "./unit-vectors.js";
 import { calibrationRanges, quantizeEmbeddings, type Precision } from "../../pooling/quantize.js";
 import { quantizedSearch, DEFAULT_RESCORE_MULTIPLIER, type QuantizedCorpus } from "../../search/quantized-search.js";
 import type { Run } from "../metrics/retrieval-metrics.js";
@@ -50,15 +50,7 @@ export class QuantizedRetriever implements Retriever, VectorRanker {
   }
 
   async retrieve(input: RetrieveInput): Promise<Run> {
-    const { queries, docs } = await embedUnitVectors(input);
-    const corpus = docs.map((vector, i) => ({ docId: input.documents[i]!.id, chunkIndex: 0, vector }));
-    const orders = await this.rankVectors(queries, corpus, input.topK);
-    return new Map(
-      input.queries.map((q, i) => [
-        q.id,
-        new Map(orders[i]!.map((position, rank) => [corpus[position]!.docId, input.topK - rank])),
-      ]),
-    );
+    return rankedRun(this, input);
   }
 
   /** Each query's best `limit` corpus positions: the head rescored when asked, the rest in first-pass order. */

@@ -1,9 +1,11 @@
 /**
  * L4: a retrieval task's queries (query prompt) and documents (passage prompt) embedded and
- * L2-normalized, as the retrievers that search stored vectors (quantized, through an index) need.
+ * L2-normalized, as the retrievers that search stored vectors (quantized, through an index) need,
+ * and the run such a retriever's ranking gives.
  */
 import { l2NormalizeInPlace } from "../../pooling/normalize.js";
-import type { RetrieveInput } from "./retriever.js";
+import type { Run } from "../metrics/retrieval-metrics.js";
+import type { RetrieveInput, VectorRanker } from "./retriever.js";
 
 /** The task's query and document vectors, each scaled to unit length (copies; the input's are untouched). */
 export async function embedUnitVectors(
@@ -23,4 +25,21 @@ export async function embedUnitVectors(
     ),
   );
   return { queries, docs };
+}
+
+/**
+ * A retrieval task's run from a ranker: queries and documents embedded as unit vectors (one item
+ * per document), ranked by `ranker`, each query's top `input.topK` scored by rank (topK - rank),
+ * so the metrics see exactly the ranker's order.
+ */
+export async function rankedRun(ranker: VectorRanker, input: RetrieveInput): Promise<Run> {
+  const { queries, docs } = await embedUnitVectors(input);
+  const corpus = docs.map((vector, i) => ({ docId: input.documents[i]!.id, chunkIndex: 0, vector }));
+  const orders = await ranker.rankVectors(queries, corpus, input.topK);
+  return new Map(
+    input.queries.map((q, i) => [
+      q.id,
+      new Map(orders[i]!.map((position, rank) => [corpus[position]!.docId, input.topK - rank])),
+    ]),
+  );
 }
