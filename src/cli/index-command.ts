@@ -17,11 +17,19 @@ import { commonModelOptions, intFlag, storeFrom, type CliContext } from "./commo
 import { humanBytes } from "./human-bytes.js";
 import { checkInputPath, readInputs, type InputRecord } from "./read-inputs.js";
 import { isPostgresUrl } from "../sinks/postgres/database-url.js";
-import { indexAddSink, indexInfoPostgres, indexRmPostgres, isSinkUrl } from "./index-sink.js";
+import {
+  indexAddSink,
+  indexInfoChroma,
+  indexInfoPostgres,
+  indexRmChroma,
+  indexRmPostgres,
+  isSinkUrl,
+} from "./index-sink.js";
+import { isChromaUrl } from "../sinks/chroma/chroma-url.js";
 
 export const INDEX_HELP = `Usage: embedkit index add DIR|postgres://...?table=T|chroma://host:port/COLLECTION [--input FILE] [options]
-       embedkit index info DIR|postgres://...?table=T [--json]
-       embedkit index rm DIR|postgres://...?table=T --id ID [--id ID ...]
+       embedkit index info DIR|postgres://...?table=T|chroma://host:port/COLLECTION [--json]
+       embedkit index rm DIR|postgres://...?table=T|chroma://host:port/COLLECTION --id ID [--id ID ...]
        embedkit index optimize DIR [--ann TYPE] [--partitions N]
 
 add: chunks, embeds and stores records in the vector index in folder DIR (created if needed).
@@ -48,9 +56,10 @@ collection's (--progress is not available there).
 ${commonModelOptions.help.replace(/\(default [^;]*;/, `(default: the index's model, or ${DEFAULT_MODEL} for a new index;`)}
 info: the model, sparse side, record and chunk counts, metadata fields and size on disk (--json: one JSON object);
   for a postgres:// table: its model and dimension, record (document) and chunk (row) counts, HNSW index
-  and pg_total_relation_size. Reads the index's (or table's) settings; no model is loaded for a table.
-rm: deletes the records with these ids (all their chunks; for a table, all their rows) and says how many
-  were not there (exit 1 when any was not). A table's settings row is read; no model is loaded for it.
+  and pg_total_relation_size; for a chroma:// collection: its model, dimension, record and chunk counts
+  (Chroma reports no size). Reads the index's (or table's, or collection's) settings; no model is loaded.
+rm: deletes the records with these ids (all their chunks; for a table or collection, all their rows) and
+  says how many were not there (exit 1 when any was not). No model is loaded for a table or collection.
 optimize: compacts the index (merges files, drops deleted and replaced rows, removes old versions;
   run it while nothing else writes DIR) and with --ann builds the ANN index over the vectors:
       --ann TYPE           ivf_hnsw_sq (recommended), ivf_pq or ivf_flat
@@ -233,6 +242,7 @@ async function indexInfo(argv: string[], ctx: CliContext): Promise<number> {
   }
   const dir = dirArg(positionals, "embedkit index info DIR");
   if (isPostgresUrl(dir)) return indexInfoPostgres(dir, values.json === true, ctx);
+  if (isChromaUrl(dir)) return indexInfoChroma(dir, values.json === true, ctx);
   await requireIndex(dir);
   const info = await VectorIndex.inspect(dir); // settings and files only: no model is loaded
   if (values.json) {
@@ -280,6 +290,7 @@ async function indexRm(argv: string[], ctx: CliContext): Promise<number> {
     });
   }
   if (isPostgresUrl(dir)) return indexRmPostgres(dir, ids, ctx);
+  if (isChromaUrl(dir)) return indexRmChroma(dir, ids, ctx);
   await requireIndex(dir);
   const index = await VectorIndex.open(dir, await indexOpenOptions(dir, values, ctx));
   try {
@@ -340,7 +351,7 @@ export async function requireIndex(dir: string): Promise<void> {
   if (isSinkUrl(dir)) {
     throw new EmbedkitError(
       ERROR_CODES.INVALID_OPTION,
-      "this command takes an index folder; a postgres:// table works with `index add|info|rm` and `search` only, as does a chroma:// collection with `index add` and `search`",
+      "this command takes an index folder; a postgres:// table or a chroma:// collection works with `index add|info|rm` and `search` only",
       { flag: "DIR" },
     );
   }

@@ -15,12 +15,14 @@ import { TextEmbedding } from "../embed/text-embedding.js";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { IndexChunking } from "../index/index-settings.js";
 import { DEFAULT_MODEL } from "../models/registry.js";
-import type { SearchableSink } from "../sinks/document-sink.js";
+import type { SearchableSink, SinkSettings } from "../sinks/document-sink.js";
 import { ingest } from "../sinks/ingest.js";
 import { MAX_TOP_K } from "../index/vector-index-options.js";
 import { postgresSinkTarget } from "../jobs/postgres-sink.js";
 import type { TextCrossEncoder } from "../rerank/text-cross-encoder.js";
 import { rerankDepth, rerankHits } from "../search/rerank-hits.js";
+import { ChromaSink } from "../sinks/chroma/chroma-sink.js";
+import { parseChromaTarget } from "../sinks/chroma/chroma-url.js";
 import { PgVectorSink } from "../sinks/postgres/pg-vector-sink.js";
 import type { MetadataFilter } from "../sinks/sink-checks.js";
 import type { Quantization } from "../types.js";
@@ -153,9 +155,6 @@ export async function searchSink(
   ctx: CliContext,
 ): Promise<number> {
   const target = sinkTarget(url);
-  if (options.rerank !== undefined && target.scheme === "chroma") {
-    refuse(target, "--rerank", "rerank is tested on folder indexes and pgvector tables only");
-  }
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
     if (options.values[flag] !== undefined) refuse(target, `--${flag}`, `${target.storeName} is searched dense only`);
   }
@@ -245,6 +244,70 @@ export async function indexRmPostgres(url: string, ids: readonly string[], ctx: 
     const { documents, rows } = await sink.deleteDocumentsCounted(ids);
     ctx.stdout.write(
       `${target.display}: removed ${documents} of ${ids.length} records (${rows} rows); ${ids.length - documents} not there\n`,
+    );
+    return documents === ids.length ? 0 : 1;
+  } finally {
+    await sink.close();
+  }
+}
+
+/** The INVALID_OPTION for a Chroma server without that collection (info and rm never create one). */
+function noCollection(target: { display: string; collection: string }, url: string): EmbedkitError {
+  return new EmbedkitError(
+    ERROR_CODES.INVALID_OPTION,
+    `${target.display} holds no embedkit collection (create one with \`embedkit index add ${url} --input FILE\`)`,
+    { flag: "DIR", collection: target.collection },
+  );
+}
+
+/** Opens the Chroma collection `url` names with the model and dimension it holds; no model is loaded. */
+async function openChromaCollection(
+  url: string,
+): Promise<{ display: string; sink: ChromaSink; settings: SinkSettings }> {
+  const target = parseChromaTarget(url);
+  const settings = await ChromaSink.collectionSettings(target);
+  if (settings === undefined) throw noCollection(target, url);
+  const sink = await ChromaSink.open({ url: target.url, collection: target.collection, ...settings });
+  return { display: target.display, sink, settings };
+}
+
+/** `embedkit index info chroma://...`: the collection's model, dimension and counts; no model is loaded. */
+export async function indexInfoChroma(url: string, json: boolean, ctx: CliContext): Promise<number> {
+  const { display, sink, settings } = await openChromaCollection(url);
+  try {
+    const { rows, documents } = await sink.count();
+    const info = {
+      path: display,
+      model: settings.model,
+      dimension: settings.dimension,
+      records: documents,
+      chunks: rows,
+    };
+    ctx.stdout.write(
+      json
+        ? `${JSON.stringify(info)}\n`
+        : [
+            `path:        ${display}`,
+            `model:       ${info.model} (${info.dimension} dimensions)`,
+            `records:     ${info.records}`,
+            `chunks:      ${info.chunks} (rows)`,
+            "index:       Chroma's HNSW (cosine space)",
+            "size:        not reported by Chroma's HTTP API",
+          ].join("\n") + "\n",
+    );
+    return 0;
+  } finally {
+    await sink.close();
+  }
+}
+
+/** `embedkit index rm chroma://... --id X`: deletes the documents' rows; no model is loaded. */
+export async function indexRmChroma(url: string, ids: readonly string[], ctx: CliContext): Promise<number> {
+  const { display, sink } = await openChromaCollection(url);
+  try {
+    const { documents, rows } = await sink.deleteDocumentsCounted(ids);
+    ctx.stdout.write(
+      `${display}: removed ${documents} of ${ids.length} records (${rows} rows); ${ids.length - documents} not there\n`,
     );
     return documents === ids.length ? 0 : 1;
   } finally {

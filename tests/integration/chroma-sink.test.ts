@@ -17,6 +17,7 @@ import { ChromaSink } from "../../src/sinks/chroma/chroma-sink.js";
 import { ingest } from "../../src/sinks/ingest.js";
 import { CHROMA_VERSION, startChroma, type TestChroma } from "../helpers/chroma.js";
 import { closedPort } from "../helpers/fake-hub.js";
+import { openTestCrossEncoder, TEST_CROSS_ENCODER } from "../helpers/cross-encoder.js";
 import { openTestModel, TEST_MODELS } from "../helpers/models.js";
 import { rejects } from "../helpers/typed-errors.js";
 import { run } from "../helpers/run-cli.js";
@@ -375,6 +376,69 @@ describe(`ChromaSink on a real Chroma ${CHROMA_VERSION} server`, { timeout: 120_
       );
     });
 
+    test("index info and rm read the collection's settings, no model loaded; search --rerank reorders the collection's top N", async () => {
+      const url = `chroma://127.0.0.1:${chroma.port}/kb-ops`;
+      const display = `chroma://127.0.0.1:${chroma.port} collection kb-ops`;
+      const noModel = ["--cache-dir", join(dir, "no-models"), "--offline"];
+      let r = await run(["index", "add", url, "--input", join(dir, "docs.jsonl"), "-m", MODEL, ...Q]);
+      assert.equal(r.code, 0, r.stderr);
+      r = await run(["index", "info", url, "--json", ...noModel]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { path: display, model: MODEL, dimension: DIM, records: 4, chunks: 4 });
+      r = await run(["index", "info", url, ...noModel]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /records: +4\n/);
+
+      const ce = await openTestCrossEncoder();
+      const kb = await ChromaSink.open({ url: chroma.url, collection: "kb-ops", model: MODEL, dimension: DIM });
+      try {
+        const query = "when should I rotate the keys?";
+        const dense = await kb.search(await model.queryEmbed(query), { topK: 3 });
+        const ranked = await ce.rerank(
+          query,
+          dense.map((h) => h.text),
+          { topK: 2 },
+        );
+        r = await run(
+          ["search", url, query, "--json", "--top", "2", "--rerank", "--rerank-top", "3"].concat(
+            ["--rerank-model", TEST_CROSS_ENCODER],
+            Q,
+          ),
+        );
+        assert.equal(r.code, 0, r.stderr);
+        const hits = r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as { id: string; score: number; dense_score: number });
+        assert.deepEqual(
+          hits.map((h) => h.id),
+          ranked.map((x) => dense[x.index]!.docId),
+        );
+        hits.forEach((h, i) => {
+          assert.ok(Math.abs(h.score - ranked[i]!.score) < 1e-5, `score ${h.score} vs ${ranked[i]!.score}`);
+          assert.ok(Math.abs(h.dense_score - dense[ranked[i]!.index]!.score) < 1e-6, "dense_score is the cosine");
+        });
+      } finally {
+        await kb.close();
+        await ce.dispose();
+      }
+
+      r = await run(["index", "rm", url, "--id", "keys", "--id", "absent", ...noModel]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, `${display}: removed 1 of 2 records (1 rows); 1 not there\n`);
+      r = await run(["index", "info", url, "--json", ...noModel]);
+      assert.equal((JSON.parse(r.stdout) as { records: number }).records, 3);
+      r = await run(["index", "rm", url, "--id", "cats", ...noModel]);
+      assert.equal(r.code, 0, r.stderr);
+      for (const verb of [["info"], ["rm", "--id", "x"]]) {
+        r = await run(["index", verb[0]!, `chroma://127.0.0.1:${chroma.port}/kb-none`, ...verb.slice(1), ...noModel]);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /collection kb-none holds no embedkit collection \(create one with `embedkit index add/);
+      }
+      const names = (await chroma.api<{ name: string }[]>("GET", `${NS}/collections`)).map((c) => c.name);
+      assert.ok(names.includes("kb-ops") && !names.includes("kb-none"), `info and rm create nothing: ${names}`);
+    });
+
     test("refusals: unreachable server (exit 2, host and port), another model, bad URL or collection, flags that do not apply", async () => {
       const docs = join(dir, "docs.jsonl");
       const base = `chroma://127.0.0.1:${chroma.port}`;
@@ -420,12 +484,12 @@ describe(`ChromaSink on a real Chroma ${CHROMA_VERSION} server`, { timeout: 120_
         r.stderr,
         /--sparse is not available with a chroma:\/\/ target: the Chroma sink stores dense vectors only/,
       );
-      r = await run(["index", "info", `${base}/kb-cli`]);
+      r = await run(["index", "optimize", `${base}/kb-cli`]);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /as does a chroma:\/\/ collection/);
-      r = await run(["search", `${base}/kb-cli`, "x", "--rerank", ...Q]);
+      assert.match(r.stderr, /a postgres:\/\/ table or a chroma:\/\/ collection works with `index add\|info\|rm`/);
+      r = await run(["search", `${base}/kb-cli`, "x", "--ef", "64", ...Q]);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /--rerank is not available with a chroma:\/\/ target/);
+      assert.match(r.stderr, /--ef is not available with a chroma:\/\/ target/);
       r = await run(["search", `${base}/kb-cli`, "x", "--mode", "hybrid", ...Q]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(

@@ -210,6 +210,29 @@ export class ChromaSink implements DocumentSink {
   }
 
   /**
+   * Deletes every row of the given documents, and says how many rows went and how many of the
+   * documents were there (`embedkit index rm chroma://...`). Chroma has no transactions: the
+   * documents present are read first, then deleted, so a document written in between by another
+   * process is deleted but not counted.
+   */
+  async deleteDocumentsCounted(docIds: readonly string[]): Promise<{
+    /** Rows (chunks) deleted. */
+    rows: number;
+    /** Distinct documents among `docIds` that had rows (the others were not in the collection). */
+    documents: number;
+  }> {
+    const ids = docIds.map((d, i) => checkId(`docIds[${i}]`, d));
+    const present = new Set<string>();
+    for (let at = 0; at < ids.length; at += PAGE) {
+      await this.scan({ [DOC_KEY]: { $in: ids.slice(at, at + PAGE) } }, (m) => {
+        if (typeof m[DOC_KEY] === "string") present.add(m[DOC_KEY]);
+      });
+    }
+    if (ids.length === 0) return { rows: 0, documents: 0 };
+    return { rows: await this.deleteWhere(ids, "deleting documents"), documents: present.size };
+  }
+
+  /**
    * The stored content hash of each given document that is present and whole (as many rows as
    * it was written with, all of one hash); an incomplete document has none, so ingest() rewrites it.
    */
