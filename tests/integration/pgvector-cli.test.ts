@@ -177,7 +177,10 @@ describe("embedkit index info|rm and search --rerank on postgres://", { timeout:
     assert.match(r.stderr, /\[database_unreachable\]/);
     r = await run(["index", "optimize", url("kb")]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /a postgres:\/\/ table works with `index add\|info\|rm` and `search` only/);
+    assert.match(
+      r.stderr,
+      /a postgres:\/\/ table or a chroma:\/\/ collection works with `index add\|info\|rm` and `search` only/,
+    );
   });
 
   test("search --rerank: the table's pgvector top N reordered by the cross-encoder, cosine kept as dense_score", async () => {

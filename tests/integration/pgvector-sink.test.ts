@@ -499,7 +499,10 @@ describe("PgVectorSink on real pgvector over the wire protocol", { timeout: 360_
       assert.match(r.stderr, /--progress is not available with a postgres:\/\/ target/);
       r = await run(["index", "optimize", `${pgv.url}?table=kb`]);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /a postgres:\/\/ table works with `index add\|info\|rm` and `search` only/);
+      assert.match(
+        r.stderr,
+        /a postgres:\/\/ table or a chroma:\/\/ collection works with `index add\|info\|rm` and `search` only/,
+      );
       r = await run(["search", `${pgv.url}?table=kb`, "x", "--mode", "hybrid", ...Q]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(
