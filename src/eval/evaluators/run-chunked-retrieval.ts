@@ -1,9 +1,10 @@
 /**
  * L4: runs a chunked-retrieval task on a model that can chunk: the queries embedded with the
  * query prompt (through the eval cache), the documents chunked and embedded by the model's
- * embedChunks (naive or late, as asked; through the chunk cache, eval/chunk-cache.ts), then scoreChunkedRun (exact search); or, when the model
- * under evaluation is a retriever that ranks vectors its own way (a compact precision, a vector
- * index: see retrievers/retriever.ts), rankChunkedRun with it.
+ * embedChunks (naive or late, as asked; through the chunk cache, eval/chunk-cache.ts), then
+ * scoreChunkedRun (exact search); or, when the model under evaluation is a retriever that ranks
+ * vectors its own way (a compact precision, a vector index: see retrievers/retriever.ts),
+ * rankChunkedRun with it.
  */
 import type { EmbedChunksOptions } from "../../embed/embed-chunks.js";
 import { EmbedkitError, ERROR_CODES } from "../../errors.js";
