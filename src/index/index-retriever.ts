@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Embedder } from "../types.js";
 import type { Run } from "../eval/metrics/retrieval-metrics.js";
-import type { RankItem, RetrieveInput, Retriever, VectorRanker } from "../eval/retrievers/retriever.js";
+import type { PreparedCorpus, RankItem, RetrieveInput, Retriever, VectorRanker } from "../eval/retrievers/retriever.js";
 import { rankedRun } from "../eval/retrievers/unit-vectors.js";
 import {
   DEFAULT_ANN_TYPE,
@@ -33,6 +33,7 @@ import {
 } from "./ann-options.js";
 import { searchChunks, type ChunkSearch, type ScoredChunk } from "./chunk-search.js";
 import { annInfo, optimizeIndex } from "./optimize-index.js";
+import type { ChunkStore } from "./store/chunk-store.js";
 import { openLanceStore } from "./store/lance-store.js";
 
 /** How {@link IndexRetriever} searches. */
@@ -99,63 +100,71 @@ export class IndexRetriever implements Retriever, VectorRanker {
 
   /**
    * Writes `items` to a chunk store in a temporary folder (a record per docId, its chunks by
-   * chunkIndex), builds the ANN index when asked, and returns each query's best `limit` positions.
+   * chunkIndex) and builds the ANN index when asked, once; each ranking searches that store.
    */
-  async rankVectors(queries: readonly Float32Array[], items: readonly RankItem[], limit: number): Promise<number[][]> {
+  async prepareCorpus(items: readonly RankItem[]): Promise<PreparedCorpus> {
     const dim = items[0]?.vector.length ?? 0;
     const binary = (this.options.precision ?? "float32") === "binary";
     const dir = await mkdtemp(join(tmpdir(), "embedkit-eval-index-"));
+    let store: ChunkStore | undefined;
     try {
-      const store = await openLanceStore(dir, { dim, binary });
-      try {
-        for (const part of recordBatches(items, WRITE_BATCH)) {
-          await store.replaceDocs(
-            [...new Set(part.map((item) => item.docId))],
-            part.map((item) => ({
-              docId: item.docId,
-              chunkIndex: item.chunkIndex,
-              text: "",
-              start: 0,
-              end: 0,
-              hash: "",
-              metadata: {},
-              vector: item.vector,
-            })),
-          );
-        }
-        if (this.options.mode === "ann") {
-          await optimizeIndex(dir, store, { ann: parseAnnOptions(this.options.ann ?? {}, dim) });
-        }
-        const ann = (await annInfo(dir, store)) ?? undefined;
-        const base: Omit<ChunkSearch, "limit"> = {
-          where: [],
-          precision: binary ? "binary" : "float32",
-          ann,
-          tuning: parseAnnSearch(this.options.search ?? {}),
-          exact: this.options.mode === "exact" && !binary,
-          rescore: this.options.rescore ?? DEFAULT_INDEX_RESCORE,
-          rescoreWith: this.options.rescoreWith ?? "float32",
-        };
-        const positions = new Map(items.map((item, i) => [positionKey(item), i]));
-        const toPositions = (hits: readonly ScoredChunk[]) => hits.map((h) => positions.get(positionKey(h)) as number);
-        const headK = Math.min(this.options.rescoreTopK ?? 10, limit);
-        const orders: number[][] = [];
-        for (const vector of queries) {
-          if (binary && base.rescore !== false) {
-            const head = toPositions(await searchChunks(store, vector, { ...base, limit: headK }));
-            const tail = toPositions(await searchChunks(store, vector, { ...base, rescore: false, limit }));
-            const seen = new Set(head);
-            orders.push([...head, ...tail.filter((p) => !seen.has(p))].slice(0, limit));
-          } else {
-            orders.push(toPositions(await searchChunks(store, vector, { ...base, limit })).slice(0, limit));
-          }
-        }
-        return orders;
-      } finally {
-        store.close();
+      store = await openLanceStore(dir, { dim, binary });
+      for (const part of recordBatches(items, WRITE_BATCH)) {
+        await store.replaceDocs(
+          [...new Set(part.map((item) => item.docId))],
+          part.map((item) => ({
+            docId: item.docId,
+            chunkIndex: item.chunkIndex,
+            text: "",
+            start: 0,
+            end: 0,
+            hash: "",
+            metadata: {},
+            vector: item.vector,
+          })),
+        );
       }
-    } finally {
+      if (this.options.mode === "ann") {
+        await optimizeIndex(dir, store, { ann: parseAnnOptions(this.options.ann ?? {}, dim) });
+      }
+      const opened = store;
+      const base: Omit<ChunkSearch, "limit"> = {
+        where: [],
+        precision: binary ? "binary" : "float32",
+        ann: (await annInfo(dir, opened)) ?? undefined,
+        tuning: parseAnnSearch(this.options.search ?? {}),
+        exact: this.options.mode === "exact" && !binary,
+        rescore: this.options.rescore ?? DEFAULT_INDEX_RESCORE,
+        rescoreWith: this.options.rescoreWith ?? "float32",
+      };
+      const positions = new Map(items.map((item, i) => [positionKey(item), i]));
+      const toPositions = (hits: readonly ScoredChunk[]) => hits.map((h) => positions.get(positionKey(h)) as number);
+      const rescoreTopK = this.options.rescoreTopK ?? 10;
+      return {
+        rank: async (queries, limit) => {
+          const headK = Math.min(rescoreTopK, limit);
+          const orders: number[][] = [];
+          for (const vector of queries) {
+            if (binary && base.rescore !== false) {
+              const head = toPositions(await searchChunks(opened, vector, { ...base, limit: headK }));
+              const tail = toPositions(await searchChunks(opened, vector, { ...base, rescore: false, limit }));
+              const seen = new Set(head);
+              orders.push([...head, ...tail.filter((p) => !seen.has(p))].slice(0, limit));
+            } else {
+              orders.push(toPositions(await searchChunks(opened, vector, { ...base, limit })).slice(0, limit));
+            }
+          }
+          return orders;
+        },
+        close: async () => {
+          opened.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
+      store?.close();
       await rm(dir, { recursive: true, force: true });
+      throw e;
     }
   }
 }

@@ -197,7 +197,13 @@ export async function rankChunkedRun(
   const ranked = (orders: number[][]): Rankings =>
     orders.map((ids) => ({ ids, scores: ids.map((_, rank) => ids.length - rank) }));
   const topK = kValues.at(-1) as number;
-  const chunkHits = ranked(await ranker.rankVectors(queries, corpus, Math.min(topK, corpus.length)));
-  const documentHits = ranked(await ranker.rankVectors(queries, corpus, corpus.length));
-  return scoreRankings(task, run, flat, chunkHits, documentHits, kValues);
+  // One preparation (one index build) serves both searches.
+  const prepared = await ranker.prepareCorpus(corpus);
+  try {
+    const chunkHits = ranked(await prepared.rank(queries, Math.min(topK, corpus.length)));
+    const documentHits = ranked(await prepared.rank(queries, corpus.length));
+    return scoreRankings(task, run, flat, chunkHits, documentHits, kValues);
+  } finally {
+    await prepared.close();
+  }
 }

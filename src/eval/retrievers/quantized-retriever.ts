@@ -17,7 +17,7 @@ import { rankedRun } from "./unit-vectors.js";
 import { calibrationRanges, quantizeEmbeddings, type Precision } from "../../pooling/quantize.js";
 import { quantizedSearch, DEFAULT_RESCORE_MULTIPLIER, type QuantizedCorpus } from "../../search/quantized-search.js";
 import type { Run } from "../metrics/retrieval-metrics.js";
-import type { RankItem, RetrieveInput, Retriever, VectorRanker } from "./retriever.js";
+import type { PreparedCorpus, RankItem, RetrieveInput, Retriever, VectorRanker } from "./retriever.js";
 
 export interface QuantizedRetrieverOptions {
   readonly precision: Precision;
@@ -53,8 +53,8 @@ export class QuantizedRetriever implements Retriever, VectorRanker {
     return rankedRun(this, input);
   }
 
-  /** Each query's best `limit` corpus positions: the head rescored when asked, the rest in first-pass order. */
-  async rankVectors(queries: readonly Float32Array[], items: readonly RankItem[], limit: number): Promise<number[][]> {
+  /** Quantizes the corpus once (int8/uint8 ranges from it); each ranking: the head rescored when asked, the rest in first-pass order. */
+  async prepareCorpus(items: readonly RankItem[]): Promise<PreparedCorpus> {
     const { precision } = this.options;
     const docVectors = items.map((item) => item.vector);
     const dim = docVectors[0]?.length ?? 0;
@@ -67,13 +67,18 @@ export class QuantizedRetriever implements Retriever, VectorRanker {
     };
     const multiplier = this.options.rescoreMultiplier ?? DEFAULT_RESCORE_MULTIPLIER;
     const headK = this.options.rescoreTopK ?? 10;
-    return queries.map((query) => {
-      const first = quantizedSearch({ query, corpus, topK: limit, rescore: false });
-      const head = this.options.rescore
-        ? quantizedSearch({ query, corpus, topK: headK, rescore: true, rescoreMultiplier: multiplier })
-        : [];
-      const seen = new Set(head.map((h) => h.id));
-      return [...head, ...first.filter((h) => !seen.has(h.id))].slice(0, limit).map((h) => h.id as number);
-    });
+    const rescore = this.options.rescore;
+    return {
+      rank: async (queries, limit) =>
+        queries.map((query) => {
+          const first = quantizedSearch({ query, corpus, topK: limit, rescore: false });
+          const head = rescore
+            ? quantizedSearch({ query, corpus, topK: headK, rescore: true, rescoreMultiplier: multiplier })
+            : [];
+          const seen = new Set(head.map((h) => h.id));
+          return [...head, ...first.filter((h) => !seen.has(h.id))].slice(0, limit).map((h) => h.id as number);
+        }),
+      close: async () => {},
+    };
   }
 }

@@ -37,15 +37,22 @@ export interface RankItem {
   readonly vector: Float32Array;
 }
 
+/** A corpus a {@link VectorRanker} has prepared (quantized, written to an index): ranked as often as asked. */
+export interface PreparedCorpus {
+  /** Per query (unit length), the positions in the corpus of its best `limit` items, best first. */
+  rank(queries: readonly Float32Array[], limit: number): Promise<number[][]>;
+  /** Releases what the preparation holds (a temporary index folder). */
+  close(): Promise<void>;
+}
+
 /**
  * A retriever that searches stored vectors its own way (at a compact precision, through a vector
- * index) and can rank any given vectors so: its retrieve() is embedding plus rankVectors.
+ * index) and can prepare and rank any given vectors so: its retrieve() is embedding plus that.
  */
 export interface VectorRanker {
-  /** Per query (unit length), the positions in `corpus` of its best `limit` items, best first. */
-  rankVectors(queries: readonly Float32Array[], corpus: readonly RankItem[], limit: number): Promise<number[][]>;
+  prepareCorpus(corpus: readonly RankItem[]): Promise<PreparedCorpus>;
 }
 
 export function isVectorRanker(model: unknown): model is VectorRanker {
-  return typeof (model as Partial<VectorRanker> | undefined)?.rankVectors === "function";
+  return typeof (model as Partial<VectorRanker> | undefined)?.prepareCorpus === "function";
 }

@@ -35,7 +35,13 @@ export async function embedUnitVectors(
 export async function rankedRun(ranker: VectorRanker, input: RetrieveInput): Promise<Run> {
   const { queries, docs } = await embedUnitVectors(input);
   const corpus = docs.map((vector, i) => ({ docId: input.documents[i]!.id, chunkIndex: 0, vector }));
-  const orders = await ranker.rankVectors(queries, corpus, input.topK);
+  const prepared = await ranker.prepareCorpus(corpus);
+  let orders: number[][];
+  try {
+    orders = await prepared.rank(queries, input.topK);
+  } finally {
+    await prepared.close();
+  }
   return new Map(
     input.queries.map((q, i) => [
       q.id,
