@@ -158,10 +158,8 @@ export async function searchSink(
   for (const flag of ["mode", "hybrid", "fusion", "candidates"] as const) {
     if (options.values[flag] !== undefined) refuse(target, `--${flag}`, `${target.storeName} is searched dense only`);
   }
-  // --ef is pgvector's hnsw.ef_search for this query; Chroma has no per-query knob.
-  const perQueryEf = target.scheme === "postgres";
   for (const flag of ["exact", "nprobes", "ef", "refine-factor", "rescore", "rescore-with"] as const) {
-    if (options.values[flag] !== undefined && !(flag === "ef" && perQueryEf)) {
+    if (options.values[flag] !== undefined && !(flag === "ef" && target.perQueryEf)) {
       refuse(
         target,
         `--${flag}`,

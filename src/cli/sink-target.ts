@@ -21,6 +21,8 @@ export interface CliSinkTarget {
   readonly sinkName: string;
   /** What it keeps rows in, as refusals name it ("a pgvector table"). */
   readonly storeName: string;
+  /** Whether its search takes an HNSW candidate list per query (`--ef`: pgvector's hnsw.ef_search). */
+  readonly perQueryEf: boolean;
   /** The model the table or collection holds, read without creating anything (undefined: none yet). */
   storedModel(): Promise<string | undefined>;
   /** Opens (creating on first use) the sink for this model and dimension. */
@@ -39,6 +41,7 @@ export function sinkTarget(url: string): CliSinkTarget {
       display: c.display,
       sinkName: "the Chroma sink",
       storeName: "a Chroma collection",
+      perQueryEf: false, // Chroma sets search_ef per collection
       storedModel: async () => (await ChromaSink.collectionSettings(c))?.model,
       open: (model, dimension) => ChromaSink.open({ url: c.url, collection: c.collection, model, dimension }),
     };
@@ -49,6 +52,7 @@ export function sinkTarget(url: string): CliSinkTarget {
     display: pg.display,
     sinkName: "the Postgres sink",
     storeName: "a pgvector table",
+    perQueryEf: true,
     storedModel: async () => (await PgVectorSink.tableSettings(pg))?.model,
     open: (model, dimension) => PgVectorSink.open({ url: pg.url, table: pg.table, model, dimension }),
   };

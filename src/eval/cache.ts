@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { endianness } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
 import type { Embedder, PromptName } from "../types.js";
 
@@ -42,7 +42,8 @@ function sha256(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
 
-function slug(s: string): string {
+/** A string made safe for a cache file name (at most 80 characters). */
+export function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
 }
 
@@ -115,17 +116,7 @@ export class EmbeddingCache {
       const v = vectors[r] as Float32Array;
       for (let j = 0; j < shard.dim; j++) buf.writeFloatLE(v[j] as number, o + 32 + j * 4);
     });
-    try {
-      await mkdir(this.dir, { recursive: true });
-      await appendFile(shard.file, buf);
-    } catch (e) {
-      throw new EmbedkitError(
-        ERROR_CODES.CACHE_WRITE_FAILED,
-        `cannot write the embedding cache ${shard.file}: ${(e as Error).message}`,
-        { file: shard.file },
-        { cause: e },
-      );
-    }
+    await appendCacheRecords(shard.file, buf, "embedding cache");
   }
 
   /**
@@ -169,6 +160,21 @@ export class EmbeddingCache {
       options.onProgress?.(Math.min(done, total), total);
     }
     return keys.map((k) => shard.vectors.get(k) as Float32Array);
+  }
+}
+
+/** Appends records to a cache file (creating its folder); a failure is CACHE_WRITE_FAILED naming the file. */
+export async function appendCacheRecords(file: string, records: Uint8Array, what: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await appendFile(file, records);
+  } catch (e) {
+    throw new EmbedkitError(
+      ERROR_CODES.CACHE_WRITE_FAILED,
+      `cannot write the ${what} ${file}: ${(e as Error).message}`,
+      { file },
+      { cause: e },
+    );
   }
 }
 

@@ -10,9 +10,10 @@
  * load, and a later record for the same text replaces an earlier one.
  */
 import { createHash } from "node:crypto";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EmbedkitError, ERROR_CODES } from "../errors.js";
+import { appendCacheRecords, slug } from "./cache.js";
 
 /** One cached chunk: its character range in the document and its vector. */
 export interface CachedChunk {
@@ -32,10 +33,6 @@ export interface ChunkShardKey {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
 }
 
 /** The chunked documents of one configuration, read from and appended to one file. */
@@ -96,17 +93,7 @@ export class ChunkShard {
       }
       for (let j = 0; j < dim; j++, o += 4) buf.writeFloatLE(c.vector[j] as number, o);
     }
-    try {
-      await mkdir(join(this.file, ".."), { recursive: true });
-      await appendFile(this.file, buf);
-    } catch (e) {
-      throw new EmbedkitError(
-        ERROR_CODES.CACHE_WRITE_FAILED,
-        `cannot write the chunk cache ${this.file}: ${(e as Error).message}`,
-        { file: this.file },
-        { cause: e },
-      );
-    }
+    await appendCacheRecords(this.file, buf, "chunk cache");
     this.docs.set(
       key,
       chunks.map((c) => ({ start: c.start, end: c.end, vector: Float32Array.from(c.vector) })),

@@ -107,14 +107,15 @@ export async function evaluate(
   const quantization = typeof q === "string" ? q : undefined;
   const progress = (stage: EvalStage, done: number, total: number) =>
     options.onProgress?.({ task: task.name, stage, done, total });
+  const cache = options.cache;
   const ctx: EvalContext = {
     seed: options.seed ?? 42,
     progress,
     ...(retriever ? { retriever } : {}),
-    ...(options.cache && embedder
+    ...(cache && embedder
       ? {
           openChunkCache: () =>
-            ChunkShard.open((options.cache as EmbeddingCache).dir, {
+            ChunkShard.open(cache.dir, {
               modelId: embedder.modelId,
               quantization: quantization ?? "default",
               variant: options.variant ?? "",
